@@ -1,0 +1,10 @@
+# Script mode: writes OUT, a C++ file holding the SQL files in FILES.
+set(body "// Generated from migrations/*.sql; do not edit.\n#include \"common/store/migrations.h\"\n\nnamespace helhed::store {\n\nconst std::vector<MigrationFile>& ${NAME}() {\n  static const auto* files = new std::vector<MigrationFile>{\n")
+foreach(f ${FILES})
+  get_filename_component(fname "${f}" NAME)
+  file(READ "${f}" sql)
+  string(APPEND body "      {\"${fname}\", R\"helhed_sql(${sql})helhed_sql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return *files;\n}\n\n}  // namespace helhed::store\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,81 @@
+// Server-side gRPC metrics and per-call logs, recorded by one interceptor for
+// every method of every service on the server, never by hand in handlers.
+//
+// Series (the names dashboards for go-grpc-prometheus already know):
+//   grpc_server_started_total{grpc_type,grpc_service,grpc_method}
+//   grpc_server_handled_total{grpc_type,grpc_service,grpc_method,grpc_code}
+//   grpc_server_handling_seconds{grpc_type,grpc_service,grpc_method} (histogram)
+//   helhed_build_info{service,version} 1
+// Method labels are limited to the methods registered on the server; any
+// other path is counted as grpc_service="unknown", grpc_method="unknown".
+// Helhed's APIs are unary only, so grpc_type is always "unary".
+#ifndef HELHED_COMMON_OBSERVABILITY_GRPC_METRICS_H_
+#define HELHED_COMMON_OBSERVABILITY_GRPC_METRICS_H_
+
+#include <array>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "grpcpp/support/server_interceptor.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+
+namespace helhed::observability {
+
+// Thread-safe after construction.
+class GrpcServerMetrics {
+ public:
+  // `methods` are full method paths ("/pkg.Service/Method") served here.
+  GrpcServerMetrics(prometheus::Registry& registry, const std::string& service,
+                    const std::string& version, const std::vector<std::string>& methods);
+
+  struct Method {
+    std::string service;
+    std::string method;
+    prometheus::Counter* started = nullptr;
+    prometheus::Histogram* seconds = nullptr;
+    std::array<std::atomic<prometheus::Counter*>, 17> handled{};
+  };
+
+  // The series of `path`, or of "unknown".
+  Method& Lookup(const char* path);
+  void Handled(Method& m, int code, double seconds);
+
+ private:
+  std::unique_ptr<Method> Make(const std::string& service, const std::string& method);
+
+  prometheus::Family<prometheus::Counter>& started_;
+  prometheus::Family<prometheus::Counter>& handled_;
+  prometheus::Family<prometheus::Histogram>& seconds_;
+  std::map<std::string, std::unique_ptr<Method>> methods_;  // immutable after construction
+  std::unique_ptr<Method> unknown_;
+};
+
+// Creates one MetricsInterceptor per call. Register it with
+// ServerBuilder::experimental().SetInterceptorCreators().
+class MetricsInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit MetricsInterceptorFactory(GrpcServerMetrics* metrics) : metrics_(metrics) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  GrpcServerMetrics* metrics_;
+};
+
+// The gRPC code name as go-grpc-prometheus prints it ("OK", "NotFound", ...).
+const char* GrpcCodeName(int code);
+
+// A new random request id (hex).
+std::string NewRequestId();
+
+}  // namespace helhed::observability
+
+#endif  // HELHED_COMMON_OBSERVABILITY_GRPC_METRICS_H_

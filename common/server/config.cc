@@ -1,0 +1,127 @@
+#include "common/server/config.h"
+
+#include <cstdlib>
+#include <functional>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace helhed::server {
+namespace {
+
+struct Option {
+  const char* flag;
+  const char* env;
+  const char* help;
+  std::function<bool(ServerConfig&, const std::string&)> set;
+};
+
+bool SetInt(int& out, const std::string& v, int lo, int hi) {
+  int x;
+  if (!absl::SimpleAtoi(v, &x) || x < lo || x > hi) {
+    return false;
+  }
+  out = x;
+  return true;
+}
+
+const std::vector<Option>& Options() {
+  static const auto* opts = new std::vector<Option>{
+      {"listen", "HELHED_LISTEN", "gRPC listen address",
+       [](ServerConfig& c, const std::string& v) { c.listen = v; return !v.empty(); }},
+      {"metrics-listen", "HELHED_METRICS_LISTEN", "metrics listen address",
+       [](ServerConfig& c, const std::string& v) { c.metrics_listen = v; return !v.empty(); }},
+      {"store", "HELHED_STORE", "store URL",
+       [](ServerConfig& c, const std::string& v) { c.store_url = v; return !v.empty(); }},
+      {"store-pool", "HELHED_STORE_POOL", "store connections (1-256)",
+       [](ServerConfig& c, const std::string& v) { return SetInt(c.store_pool, v, 1, 256); }},
+      {"log-level", "HELHED_LOG_LEVEL", "debug, info, warning or error",
+       [](ServerConfig& c, const std::string& v) {
+         c.log_level = v;
+         return v == "debug" || v == "info" || v == "warning" || v == "error";
+       }},
+      {"tls-cert", "HELHED_TLS_CERT", "PEM certificate file",
+       [](ServerConfig& c, const std::string& v) { c.tls_cert = v; return true; }},
+      {"tls-key", "HELHED_TLS_KEY", "PEM private key file",
+       [](ServerConfig& c, const std::string& v) { c.tls_key = v; return true; }},
+      {"tls-client-ca", "HELHED_TLS_CLIENT_CA", "PEM CA for client certificates",
+       [](ServerConfig& c, const std::string& v) { c.tls_client_ca = v; return true; }},
+      {"drain-seconds", "HELHED_DRAIN_SECONDS", "shutdown drain deadline (0-600)",
+       [](ServerConfig& c, const std::string& v) {
+         int s;
+         if (!SetInt(s, v, 0, 600)) return false;
+         c.drain = absl::Seconds(s);
+         return true;
+       }},
+      {"workers", "HELHED_WORKERS", "handler threads (1-512)",
+       [](ServerConfig& c, const std::string& v) { return SetInt(c.workers, v, 1, 512); }},
+      {"page-token-key", "HELHED_PAGE_TOKEN_KEY", "page token signing secret",
+       [](ServerConfig& c, const std::string& v) { c.page_token_key = v; return true; }},
+      {"port-file", "HELHED_PORT_FILE", "file to write the bound ports to",
+       [](ServerConfig& c, const std::string& v) { c.port_file = v; return true; }},
+  };
+  return *opts;
+}
+
+}  // namespace
+
+std::string Usage(const ServerConfig& d) {
+  std::string out = absl::StrCat("usage: helhed-", d.service_name, " [flags]\n");
+  for (const auto& o : Options()) {
+    absl::StrAppend(&out, "  --", o.flag, "=VALUE   (", o.env, ") ", o.help, "\n");
+  }
+  absl::StrAppend(&out, "defaults: --listen=", d.listen, " --metrics-listen=", d.metrics_listen,
+                  " --store=", d.store_url, "\n");
+  return out;
+}
+
+absl::StatusOr<ServerConfig> LoadConfig(int argc, char** argv, ServerConfig defaults) {
+  ServerConfig c = std::move(defaults);
+  for (const auto& o : Options()) {
+    const char* v = std::getenv(o.env);
+    if (v != nullptr && *v != '\0' && !o.set(c, v)) {
+      return absl::InvalidArgumentError(absl::StrCat("bad value of ", o.env));
+    }
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      return absl::CancelledError(Usage(c));
+    }
+    if (!absl::StartsWith(arg, "--")) {
+      return absl::InvalidArgumentError(absl::StrCat("unexpected argument: ", arg));
+    }
+    std::string name = arg.substr(2);
+    std::string value;
+    size_t eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    }
+    bool found = false;
+    for (const auto& o : Options()) {
+      if (name == o.flag) {
+        found = true;
+        if (!o.set(c, value)) {
+          return absl::InvalidArgumentError(absl::StrCat("bad value for --", name));
+        }
+      }
+    }
+    if (!found) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
+    }
+  }
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  if (!c.tls_client_ca.empty() && c.tls_cert.empty()) {
+    return absl::InvalidArgumentError("--tls-client-ca needs --tls-cert and --tls-key");
+  }
+  return c;
+}
+
+}  // namespace helhed::server

@@ -1,0 +1,52 @@
+// Process configuration from flags and environment. A flag wins over its
+// environment variable, which wins over the service's default.
+//
+//   flag                 environment                  meaning
+//   --listen             HELHED_LISTEN                gRPC address (host:port; port 0 picks one)
+//   --metrics-listen     HELHED_METRICS_LISTEN        Prometheus /metrics address
+//   --store              HELHED_STORE                 sqlite:///path.db or mysql://user:pw@host:port/db
+//   --store-pool         HELHED_STORE_POOL            connections in the pool
+//   --log-level          HELHED_LOG_LEVEL             debug, info, warning, error
+//   --tls-cert           HELHED_TLS_CERT              PEM server certificate (TLS when set)
+//   --tls-key            HELHED_TLS_KEY               PEM private key
+//   --tls-client-ca      HELHED_TLS_CLIENT_CA         PEM CA; when set, clients must present a cert
+//   --drain-seconds      HELHED_DRAIN_SECONDS         how long shutdown waits for in-flight calls
+//   --workers            HELHED_WORKERS               handler threads
+//   --page-token-key     HELHED_PAGE_TOKEN_KEY        secret that signs page tokens (same on all replicas)
+//   --port-file          HELHED_PORT_FILE             write "grpc=P\nmetrics=P\n" once listening
+#ifndef HELHED_COMMON_SERVER_CONFIG_H_
+#define HELHED_COMMON_SERVER_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace helhed::server {
+
+struct ServerConfig {
+  std::string service_name;  // "plans"
+  std::string listen;
+  std::string metrics_listen;
+  std::string store_url;
+  int store_pool = 8;
+  std::string log_level = "info";
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  absl::Duration drain = absl::Seconds(10);
+  int workers = 16;
+  std::string page_token_key;
+  std::string port_file;
+};
+
+// Parses argv and the environment over `defaults`. --help prints usage and
+// returns a CANCELLED status; anything unknown or malformed is
+// INVALID_ARGUMENT naming the flag.
+absl::StatusOr<ServerConfig> LoadConfig(int argc, char** argv, ServerConfig defaults);
+
+std::string Usage(const ServerConfig& defaults);
+
+}  // namespace helhed::server
+
+#endif  // HELHED_COMMON_SERVER_CONFIG_H_

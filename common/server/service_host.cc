@@ -1,0 +1,225 @@
+#include "common/server/service_host.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "common/observability/grpc_metrics.h"
+#include "common/observability/log.h"
+#include "common/server/unary.h"
+#include "common/store/store_metrics.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "prometheus/exposer.h"
+
+#ifndef HELHED_VERSION
+#define HELHED_VERSION "dev"
+#endif
+
+namespace helhed::server {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerConfig& c) {
+  if (c.tls_cert.empty()) {
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions opts;
+  auto cert = ReadFile(c.tls_cert);
+  auto key = ReadFile(c.tls_key);
+  if (!cert.ok()) return cert.status();
+  if (!key.ok()) return key.status();
+  opts.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!c.tls_client_ca.empty()) {
+    auto ca = ReadFile(c.tls_client_ca);
+    if (!ca.ok()) return ca.status();
+    opts.pem_root_certs = *ca;
+    opts.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(opts);
+}
+
+}  // namespace
+
+void LogInternalError(grpc::CallbackServerContext* ctx, const absl::Status& status) {
+  // Store messages carry SQL errors, never bound values (no personal data).
+  log::Error("internal error", log::Fields().Str("status", status.ToString()));
+}
+
+int RunService(ServerConfig defaults, int argc, char** argv,
+               const std::vector<store::MigrationFile>& migrations, const ServiceFactory& make) {
+  // Block the stop signals in every thread; the main thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto loaded = LoadConfig(argc, argv, std::move(defaults));
+  if (!loaded.ok()) {
+    if (loaded.status().code() == absl::StatusCode::kCancelled) {
+      std::fputs(std::string(loaded.status().message()).c_str(), stdout);
+      return 0;
+    }
+    std::fprintf(stderr, "%s\n", std::string(loaded.status().message()).c_str());
+    return 2;
+  }
+  const ServerConfig cfg = *std::move(loaded);
+  log::SetLevel(cfg.log_level);
+  const log::Fields svc = log::Fields().Str("service", cfg.service_name);
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<prometheus::Exposer> exposer;
+  try {
+    exposer = std::make_unique<prometheus::Exposer>(cfg.metrics_listen, 2);
+  } catch (const std::exception& e) {
+    log::Error("cannot serve metrics", log::Fields(svc).Str("address", cfg.metrics_listen).Str("error", e.what()));
+    return 1;
+  }
+  exposer->RegisterCollectable(registry);
+  store::StoreMetrics store_metrics(*registry);
+
+  store::StoreOptions store_options;
+  store_options.pool_size = cfg.store_pool;
+  store_options.metrics = &store_metrics;
+  std::unique_ptr<store::Database> db;
+  const absl::Time give_up = absl::Now() + absl::Seconds(60);
+  while (true) {
+    auto opened = store::Database::Open(cfg.store_url, store_options);
+    if (opened.ok()) {
+      db = *std::move(opened);
+      absl::Status migrated = db->Migrate(migrations);
+      if (migrated.ok()) {
+        break;
+      }
+      opened = migrated;
+    }
+    const absl::Status& error = opened.status();
+    if (error.code() != absl::StatusCode::kUnavailable || absl::Now() > give_up) {
+      log::Error("cannot open store", log::Fields(svc).Str("error", std::string(error.message())));
+      return 1;
+    }
+    log::Warning("store unreachable, retrying", log::Fields(svc).Str("error", std::string(error.message())));
+    db.reset();
+    absl::SleepFor(absl::Seconds(1));
+  }
+
+  WorkPool pool(cfg.workers);
+  Runtime runtime{&cfg, db.get(), &pool, registry.get()};
+  std::vector<RegisteredService> services = make(runtime);
+
+  std::vector<std::string> methods = {"/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
+                                      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"};
+  for (const auto& s : services) {
+    const auto* desc = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(s.full_name);
+    if (desc == nullptr) {
+      log::Error("unknown service name", log::Fields(svc).Str("name", s.full_name));
+      return 1;
+    }
+    for (int i = 0; i < desc->method_count(); ++i) {
+      methods.push_back(absl::StrCat("/", s.full_name, "/", desc->method(i)->name()));
+    }
+  }
+  observability::GrpcServerMetrics grpc_metrics(*registry, cfg.service_name, HELHED_VERSION, methods);
+
+  auto creds = Credentials(cfg);
+  if (!creds.ok()) {
+    log::Error("bad TLS configuration", log::Fields(svc).Str("error", std::string(creds.status().message())));
+    return 1;
+  }
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(cfg.listen, *creds, &port);
+  for (auto& s : services) {
+    builder.RegisterService(s.service.get());
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<observability::MetricsInterceptorFactory>(&grpc_metrics));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    log::Error("cannot listen", log::Fields(svc).Str("address", cfg.listen));
+    return 1;
+  }
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  auto set_health = [&](bool serving) {
+    health->SetServingStatus(serving);
+    for (const auto& s : services) {
+      health->SetServingStatus(s.full_name, serving);
+    }
+  };
+  set_health(true);
+
+  const auto metrics_ports = exposer->GetListeningPorts();
+  const int metrics_port = metrics_ports.empty() ? 0 : metrics_ports.front();
+  if (!cfg.port_file.empty()) {
+    const std::string tmp = cfg.port_file + ".tmp";
+    {
+      std::ofstream out(tmp);
+      out << "grpc=" << port << "\nmetrics=" << metrics_port << "\n";
+    }
+    std::rename(tmp.c_str(), cfg.port_file.c_str());
+  }
+  log::Info("listening", log::Fields(svc)
+                             .Int("grpc_port", port)
+                             .Int("metrics_port", metrics_port)
+                             .Str("store", db->url().Redacted())
+                             .Str("tls", cfg.tls_cert.empty() ? "off" : (cfg.tls_client_ca.empty() ? "server" : "mutual")));
+
+  // Health follows the store: NOT_SERVING while it cannot be reached.
+  absl::Notification stop_health;
+  std::thread health_thread([&] {
+    bool serving = true;
+    while (!stop_health.WaitForNotificationWithTimeout(absl::Seconds(1))) {
+      const absl::Status ping = db->Ping();
+      if (ping.ok() != serving) {
+        serving = ping.ok();
+        set_health(serving);
+        if (serving) {
+          log::Info("store reachable again", svc);
+        } else {
+          log::Warning("store unreachable", log::Fields(svc).Str("error", std::string(ping.message())));
+        }
+      }
+    }
+  });
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log::Info("shutting down", log::Fields(svc).Int("signal", sig).Num("drain_seconds", absl::ToDoubleSeconds(cfg.drain)));
+  stop_health.Notify();
+  health_thread.join();
+  set_health(false);
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::milliseconds(absl::ToInt64Milliseconds(cfg.drain)));
+  server->Wait();
+  pool.Stop();
+  db->Close();
+  log::Info("stopped", svc);
+  return 0;
+}
+
+}  // namespace helhed::server

@@ -1,0 +1,53 @@
+// The bootstrap every service's main() uses: configuration, logs, metrics
+// endpoint, store (with migrations), gRPC server with health, reflection,
+// the metrics/log interceptor and optional (mutual) TLS, then graceful
+// shutdown on SIGTERM/SIGINT: health NOT_SERVING, stop accepting, drain
+// in-flight calls within the drain deadline, close the store.
+//
+//   int main(int argc, char** argv) {
+//     ServerConfig d;
+//     d.service_name = "plans"; d.listen = "127.0.0.1:50061"; ...
+//     return RunService(d, argc, argv, store::PlansMigrations(), [](Runtime& rt) {
+//       std::vector<RegisteredService> s;
+//       s.push_back({PlansService::service_full_name(), std::make_unique<PlansServiceImpl>(rt)});
+//       return s;
+//     });
+//   }
+#ifndef HELHED_COMMON_SERVER_SERVICE_HOST_H_
+#define HELHED_COMMON_SERVER_SERVICE_HOST_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/server/config.h"
+#include "common/server/work_pool.h"
+#include "common/store/database.h"
+#include "grpcpp/impl/service_type.h"
+#include "prometheus/registry.h"
+
+namespace helhed::server {
+
+// What a service's handlers may use; outlives the services.
+struct Runtime {
+  const ServerConfig* config = nullptr;
+  store::Database* db = nullptr;
+  WorkPool* pool = nullptr;
+  prometheus::Registry* registry = nullptr;
+};
+
+struct RegisteredService {
+  std::string full_name;  // e.g. "helhed.plans.v1.PlansService"
+  std::unique_ptr<grpc::Service> service;
+};
+
+using ServiceFactory = std::function<std::vector<RegisteredService>(Runtime&)>;
+
+// Runs until SIGTERM/SIGINT; returns the process exit code.
+int RunService(ServerConfig defaults, int argc, char** argv,
+               const std::vector<store::MigrationFile>& migrations, const ServiceFactory& make);
+
+}  // namespace helhed::server
+
+#endif  // HELHED_COMMON_SERVER_SERVICE_HOST_H_

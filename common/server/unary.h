@@ -1,0 +1,52 @@
+// Serving one unary call of the callback API: resolve the caller, run the
+// handler body on the work pool (store calls block), map its status once.
+//
+//   grpc::ServerUnaryReactor* GetPlan(grpc::CallbackServerContext* ctx,
+//                                     const GetPlanRequest* req, GetPlanResponse* resp) override {
+//     return server::ServeUnary(ctx, pool_, [=](const auth::Principal& p) {
+//       return store_.GetPlan(p, *req, resp);   // absl::Status
+//     });
+//   }
+#ifndef HELHED_COMMON_SERVER_UNARY_H_
+#define HELHED_COMMON_SERVER_UNARY_H_
+
+#include <utility>
+
+#include "absl/status/status.h"
+#include "common/auth/principal.h"
+#include "common/observability/log.h"
+#include "common/server/work_pool.h"
+#include "common/status/grpc_status.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+
+namespace helhed::server {
+
+// Logs INTERNAL/UNKNOWN errors (their text never reaches the caller).
+void LogInternalError(grpc::CallbackServerContext* ctx, const absl::Status& status);
+
+template <typename Fn>
+grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* ctx, WorkPool& pool, Fn fn) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  absl::StatusOr<auth::Principal> principal = auth::PrincipalFromContext(*ctx);
+  if (!principal.ok()) {
+    reactor->Finish(ToGrpcStatus(principal.status()));
+    return reactor;
+  }
+  pool.Submit([ctx, reactor, fn = std::move(fn), p = std::move(*principal)]() mutable {
+    if (ctx->IsCancelled()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
+      return;
+    }
+    absl::Status status = fn(static_cast<const auth::Principal&>(p));
+    if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
+      LogInternalError(ctx, status);
+    }
+    reactor->Finish(ToGrpcStatus(status));
+  });
+  return reactor;
+}
+
+}  // namespace helhed::server
+
+#endif  // HELHED_COMMON_SERVER_UNARY_H_

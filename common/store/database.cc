@@ -1,0 +1,266 @@
+#include "common/store/database.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+
+namespace helhed::store {
+namespace {
+
+// Times every call of a driver connection into StoreMetrics.
+class InstrumentedConnection final : public Connection {
+ public:
+  InstrumentedConnection(std::unique_ptr<Connection> inner, StoreMetrics* metrics)
+      : inner_(std::move(inner)), metrics_(metrics) {}
+
+  Dialect dialect() const override { return inner_->dialect(); }
+  absl::StatusOr<Rows> Query(absl::string_view sql, const Params& params) override {
+    return Timed(StoreMetrics::Op::kQuery, [&] { return inner_->Query(sql, params); });
+  }
+  absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params) override {
+    return Timed(StoreMetrics::Op::kExecute, [&] { return inner_->Execute(sql, params); });
+  }
+  absl::Status ExecuteScript(absl::string_view sql) override {
+    return Timed(StoreMetrics::Op::kExecute, [&] { return inner_->ExecuteScript(sql); });
+  }
+  absl::Status Begin(bool write) override {
+    return Timed(StoreMetrics::Op::kBegin, [&] { return inner_->Begin(write); });
+  }
+  absl::Status Commit() override {
+    return Timed(StoreMetrics::Op::kCommit, [&] { return inner_->Commit(); });
+  }
+  absl::Status Rollback() override {
+    return Timed(StoreMetrics::Op::kRollback, [&] { return inner_->Rollback(); });
+  }
+  absl::Status Ping() override {
+    return Timed(StoreMetrics::Op::kPing, [&] { return inner_->Ping(); });
+  }
+  bool broken() const override { return inner_->broken(); }
+
+ private:
+  static const absl::Status& StatusOf(const absl::Status& s) { return s; }
+  template <typename T>
+  static const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
+    return s.status();
+  }
+
+  template <typename F>
+  auto Timed(StoreMetrics::Op op, F&& f) -> decltype(f()) {
+    if (metrics_ == nullptr) {
+      return f();
+    }
+    const auto start = std::chrono::steady_clock::now();
+    auto result = f();
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    metrics_->Observe(op, elapsed.count(), StatusOf(result));
+    return result;
+  }
+
+  std::unique_ptr<Connection> inner_;
+  StoreMetrics* metrics_;
+};
+
+struct Version {
+  int number = 0;
+  std::string dialect;  // "", "sqlite" or "mysql"
+};
+
+absl::StatusOr<Version> ParseMigrationName(const std::string& name) {
+  Version v;
+  size_t underscore = name.find('_');
+  if (underscore == std::string::npos || !absl::SimpleAtoi(name.substr(0, underscore), &v.number) ||
+      v.number <= 0 || !absl::EndsWith(name, ".sql")) {
+    return absl::InvalidArgumentError(absl::StrCat("bad migration file name: ", name));
+  }
+  if (absl::EndsWith(name, ".sqlite.sql")) {
+    v.dialect = "sqlite";
+  } else if (absl::EndsWith(name, ".mysql.sql")) {
+    v.dialect = "mysql";
+  }
+  return v;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(absl::string_view url,
+                                                         const StoreOptions& options) {
+  HELHED_ASSIGN_OR_RETURN(StoreUrl parsed, ParseStoreUrl(url));
+  if (options.pool_size < 1) {
+    return absl::InvalidArgumentError("store pool size must be at least 1");
+  }
+  std::unique_ptr<Database> db(new Database(std::move(parsed), options));
+  HELHED_ASSIGN_OR_RETURN(auto conn, db->Connect());
+  absl::MutexLock lock(&db->mu_);
+  db->open_ = 1;
+  db->idle_.push_back(std::move(conn));
+  db->UpdatePoolMetrics();
+  return db;
+}
+
+Database::~Database() { Close(); }
+
+absl::StatusOr<std::unique_ptr<Connection>> Database::Connect() {
+  absl::StatusOr<std::unique_ptr<Connection>> conn =
+      url_.dialect == Dialect::kSqlite ? OpenSqliteConnection(url_, options_)
+                                       : OpenMysqlConnection(url_, options_);
+  if (!conn.ok()) {
+    return conn.status();
+  }
+  return std::unique_ptr<Connection>(
+      new InstrumentedConnection(std::move(*conn), options_.metrics));
+}
+
+void Database::UpdatePoolMetrics() {
+  if (options_.metrics != nullptr) {
+    options_.metrics->SetPool(in_use_, open_);
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Database::Acquire() {
+  {
+    absl::MutexLock lock(&mu_);
+    auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return closed_ || !idle_.empty() || open_ < options_.pool_size;
+    };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&available), options_.acquire_timeout)) {
+      return absl::UnavailableError("store: no free connection");
+    }
+    if (closed_) {
+      return absl::UnavailableError("store: closed");
+    }
+    ++in_use_;
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      UpdatePoolMetrics();
+      return conn;
+    }
+    ++open_;  // reserve the slot, connect outside the lock
+    UpdatePoolMetrics();
+  }
+  auto conn = Connect();
+  if (!conn.ok()) {
+    absl::MutexLock lock(&mu_);
+    --open_;
+    --in_use_;
+    UpdatePoolMetrics();
+    return conn.status();
+  }
+  return conn;
+}
+
+void Database::Release(std::unique_ptr<Connection> conn) {
+  absl::MutexLock lock(&mu_);
+  --in_use_;
+  if (closed_ || conn->broken()) {
+    --open_;
+    conn.reset();
+  } else {
+    idle_.push_back(std::move(conn));
+  }
+  UpdatePoolMetrics();
+}
+
+absl::Status Database::Run(const Fn& fn) {
+  HELHED_ASSIGN_OR_RETURN(auto conn, Acquire());
+  absl::Status status = fn(*conn);
+  Release(std::move(conn));
+  return status;
+}
+
+absl::Status Database::RunTransaction(const Fn& fn, bool write) {
+  absl::Status status;
+  for (int attempt = 0; attempt <= options_.max_retries; ++attempt) {
+    HELHED_ASSIGN_OR_RETURN(auto conn, Acquire());
+    status = conn->Begin(write);
+    if (status.ok()) {
+      status = fn(*conn);
+      if (status.ok()) {
+        status = conn->Commit();
+      }
+      if (!status.ok() && !conn->broken()) {
+        conn->Rollback().IgnoreError();
+      }
+    }
+    Release(std::move(conn));
+    if (status.code() != absl::StatusCode::kAborted) {
+      return status;
+    }
+    // Back off a little before the retry: 1, 2, 4 ... ms.
+    absl::SleepFor(absl::Milliseconds(1 << std::min(attempt, 6)));
+  }
+  return status;
+}
+
+absl::Status Database::Ping() {
+  return Run([](Connection& c) { return c.Ping(); });
+}
+
+absl::Status Database::Migrate(const std::vector<MigrationFile>& files) {
+  const std::string mine = dialect() == Dialect::kSqlite ? "sqlite" : "mysql";
+  // version -> file, a dialect-specific file winning over a generic one.
+  std::map<int, const MigrationFile*> chosen;
+  std::map<int, bool> specific;
+  for (const auto& f : files) {
+    HELHED_ASSIGN_OR_RETURN(Version v, ParseMigrationName(f.name));
+    if (!v.dialect.empty() && v.dialect != mine) {
+      continue;
+    }
+    const bool is_specific = !v.dialect.empty();
+    auto it = chosen.find(v.number);
+    if (it != chosen.end() && specific[v.number] == is_specific) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("two migrations with version ", v.number, " for ", mine));
+    }
+    if (it == chosen.end() || is_specific) {
+      chosen[v.number] = &f;
+      specific[v.number] = is_specific;
+    }
+  }
+  HELHED_RETURN_IF_ERROR(Run([](Connection& c) {
+    return c.ExecuteScript(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER NOT NULL PRIMARY KEY,"
+        " name VARCHAR(200) NOT NULL,"
+        " applied_at BIGINT NOT NULL)");
+  }));
+  for (const auto& [number, file] : chosen) {
+    const int version = number;
+    const MigrationFile* f = file;
+    absl::Status status = Transaction([&](Connection& c) -> absl::Status {
+      HELHED_ASSIGN_OR_RETURN(
+          Rows rows, c.Query("SELECT version FROM schema_migrations WHERE version = ?", {version}));
+      if (!rows.empty()) {
+        return absl::OkStatus();
+      }
+      HELHED_RETURN_IF_ERROR(c.ExecuteScript(f->sql));
+      return c
+          .Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                   {version, f->name, absl::ToUnixSeconds(absl::Now())})
+          .status();
+    });
+    if (status.code() == absl::StatusCode::kAlreadyExists) {
+      continue;  // another replica applied it at the same time
+    }
+    if (!status.ok()) {
+      return absl::Status(status.code(),
+                          absl::StrCat("migration ", f->name, ": ", status.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void Database::Close() {
+  absl::MutexLock lock(&mu_);
+  closed_ = true;
+  open_ -= static_cast<int>(idle_.size());
+  idle_.clear();
+  UpdatePoolMetrics();
+}
+
+}  // namespace helhed::store

@@ -1,0 +1,1166 @@
+#include "services/plans/plans_store.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status/field_violations.h"
+#include "common/status/status_macros.h"
+#include "common/status/validation.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/plans/domain/status_report.h"
+#include "services/plans/domain/validation.h"
+
+namespace helhed::plans {
+namespace {
+
+using google::protobuf::util::FieldMaskUtil;
+using google::protobuf::util::TimeUtil;
+using helhed::common::v1::RESOURCE_STATE_ACTIVE;
+using helhed::common::v1::RESOURCE_STATE_ARCHIVED;
+using store::Connection;
+using store::Params;
+using store::Rows;
+
+// ---------------------------------------------------------------------------
+// Row mapping shared by all resource kinds.
+
+struct Projection {
+  std::string parent_id;
+  std::string ref_id;
+  std::string citizen_id;
+  int64_t status = 0;
+  int start_year = 0;
+  int end_year = 0;
+  std::vector<std::string> tags;
+};
+
+template <typename T>
+struct Loaded {
+  T msg;
+  int64_t version = 0;
+  std::string citizen_id;
+};
+
+int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
+google::protobuf::Timestamp Ts(absl::Time t) {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+std::string Etag(int64_t version) { return absl::StrCat("v", version); }
+
+const char* ForUpdate(const Connection& c) {
+  return c.dialect() == store::Dialect::kMysql ? " FOR UPDATE" : "";
+}
+
+template <typename T>
+bool ParseBody(const std::string& body, T* out) {
+  return out->ParseFromString(body);
+}
+
+template <typename T>
+absl::Status Corrupt() {
+  return absl::DataLossError(absl::StrCat("stored ", T::descriptor()->name(), " is unreadable"));
+}
+
+void AddTags(std::vector<std::string>& tags, const google::protobuf::RepeatedField<int>& values,
+             const char* prefix) {
+  for (int v : values) {
+    tags.push_back(absl::StrCat(prefix, v));
+  }
+}
+
+template <typename T>
+struct Kind;
+
+// Loads one resource of the caller's municipality; NOT_FOUND otherwise.
+template <typename T>
+absl::StatusOr<Loaded<T>> Load(Connection& c, const std::string& muni, const std::string& id,
+                               bool for_update) {
+  const std::string sql =
+      absl::StrCat("SELECT version, citizen_id, body FROM ", Kind<T>::kTable,
+                   " WHERE municipality = ? AND id = ?", for_update ? ForUpdate(c) : "");
+  HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(sql, {muni, id}));
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat(Kind<T>::kName, " ", id, " not found"));
+  }
+  Loaded<T> out;
+  out.version = rows[0].Int(0);
+  out.citizen_id = rows[0].Str(1);
+  if (!ParseBody(rows[0][2].AsString(), &out.msg)) {
+    return Corrupt<T>();
+  }
+  return out;
+}
+
+// A referenced resource that must exist and be active; a missing one is a
+// bad `field` of the request.
+template <typename T>
+absl::StatusOr<Loaded<T>> Require(Connection& c, const std::string& muni, const std::string& id,
+                                  const std::string& field) {
+  auto loaded = Load<T>(c, muni, id, /*for_update=*/false);
+  if (loaded.status().code() == absl::StatusCode::kNotFound) {
+    return InvalidField(field, absl::StrCat("no such ", Kind<T>::kName));
+  }
+  if (loaded.ok() && loaded->msg.state() == RESOURCE_STATE_ARCHIVED) {
+    return absl::FailedPreconditionError(absl::StrCat(Kind<T>::kName, " ", id, " is archived"));
+  }
+  return loaded;
+}
+
+absl::Status WriteTags(Connection& c, const char* kind, const std::string& muni,
+                       const std::string& id, const std::vector<std::string>& tags, bool replace) {
+  if (replace) {
+    HELHED_RETURN_IF_ERROR(
+        c.Execute("DELETE FROM resource_tags WHERE kind = ? AND resource_id = ?", {kind, id})
+            .status());
+  }
+  std::set<std::string> unique(tags.begin(), tags.end());
+  for (const auto& tag : unique) {
+    HELHED_RETURN_IF_ERROR(
+        c.Execute("INSERT INTO resource_tags (kind, resource_id, municipality, tag) VALUES (?, ?, ?, ?)",
+                  {kind, id, muni, tag})
+            .status());
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::Status Insert(Connection& c, const std::string& muni, const Projection& p,
+                    const std::string& request_id, absl::Time now, T& m) {
+  m.set_id(store::NewId());
+  m.set_state(RESOURCE_STATE_ACTIVE);
+  *m.mutable_create_time() = Ts(now);
+  *m.mutable_update_time() = Ts(now);
+  m.set_etag(Etag(1));
+  static const std::string sql = absl::StrCat(
+      "INSERT INTO ", Kind<T>::kTable,
+      " (id, municipality, parent_id, ref_id, citizen_id, status, start_year, end_year, state,"
+      " version, request_id, create_time, update_time, touch_time, body)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  HELHED_RETURN_IF_ERROR(c.Execute(sql, {m.id(), muni, p.parent_id, p.ref_id, p.citizen_id,
+                                         p.status, p.start_year, p.end_year,
+                                         static_cast<int>(RESOURCE_STATE_ACTIVE), int64_t{1},
+                                         request_id.empty() ? store::Value() : store::Value(request_id),
+                                         Micros(now), Micros(now), Micros(now),
+                                         m.SerializeAsString()})
+                             .status());
+  return WriteTags(c, Kind<T>::kTable, muni, m.id(), p.tags, /*replace=*/false);
+}
+
+// Writes `m` over version `version` (which the caller read under lock).
+template <typename T>
+absl::Status Replace(Connection& c, const std::string& muni, const Projection& p,
+                     int64_t version, absl::Time now, T& m) {
+  *m.mutable_update_time() = Ts(now);
+  m.set_etag(Etag(version + 1));
+  static const std::string sql = absl::StrCat(
+      "UPDATE ", Kind<T>::kTable,
+      " SET ref_id = ?, status = ?, start_year = ?, end_year = ?, state = ?, version = ?,"
+      " update_time = ?, touch_time = ?, body = ? WHERE municipality = ? AND id = ? AND version = ?");
+  HELHED_ASSIGN_OR_RETURN(
+      int64_t changed,
+      c.Execute(sql, {p.ref_id, p.status, p.start_year, p.end_year, static_cast<int>(m.state()),
+                      version + 1, Micros(now), Micros(now), m.SerializeAsString(), muni, m.id(),
+                      version}));
+  if (changed != 1) {
+    return absl::AbortedError("concurrent update");  // retried by the transaction helper
+  }
+  return WriteTags(c, Kind<T>::kTable, muni, m.id(), p.tags, /*replace=*/true);
+}
+
+template <typename T>
+absl::StatusOr<bool> FindByRequest(Connection& c, const std::string& muni,
+                                   const std::string& request_id, T* out) {
+  static const std::string sql = absl::StrCat("SELECT body FROM ", Kind<T>::kTable,
+                                              " WHERE municipality = ? AND request_id = ?");
+  HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(sql, {muni, request_id}));
+  if (rows.empty()) {
+    return false;
+  }
+  if (!ParseBody(rows[0][0].AsString(), out)) {
+    return Corrupt<T>();
+  }
+  return true;
+}
+
+// All matching rows after `after_seq`, at most `limit` (0: no limit).
+template <typename T>
+absl::Status Select(Connection& c, const std::string& muni, const ListFilter& f, int64_t after_seq,
+                    int limit, std::vector<std::pair<int64_t, T>>* out) {
+  std::string sql = absl::StrCat("SELECT seq, body FROM ", Kind<T>::kTable,
+                                 " WHERE municipality = ? AND seq > ?");
+  Params params = {muni, after_seq};
+  if (!f.parent_id.empty()) {
+    sql += " AND parent_id = ?";
+    params.emplace_back(f.parent_id);
+  }
+  if (!f.ref_id.empty()) {
+    sql += " AND ref_id = ?";
+    params.emplace_back(f.ref_id);
+  }
+  if (!f.citizen_id.empty()) {
+    sql += " AND citizen_id = ?";
+    params.emplace_back(f.citizen_id);
+  }
+  if (f.has_status) {
+    sql += " AND status = ?";
+    params.emplace_back(f.status);
+  }
+  if (f.year != 0) {
+    sql += " AND (start_year = 0 OR start_year <= ?) AND (end_year = 0 OR end_year >= ?)";
+    params.emplace_back(f.year);
+    params.emplace_back(f.year);
+  }
+  if (!f.include_archived) {
+    sql += " AND state = ?";
+    params.emplace_back(static_cast<int>(RESOURCE_STATE_ACTIVE));
+  }
+  if (!f.tag.empty()) {
+    sql += " AND id IN (SELECT resource_id FROM resource_tags WHERE municipality = ? AND kind = ? AND tag = ?)";
+    params.emplace_back(muni);
+    params.emplace_back(Kind<T>::kTable);
+    params.emplace_back(f.tag);
+  }
+  if (f.restrict_ids) {
+    if (f.ids.empty()) {
+      return absl::OkStatus();
+    }
+    sql += " AND id IN (?";
+    for (size_t i = 1; i < f.ids.size(); ++i) {
+      sql += ", ?";
+    }
+    sql += ")";
+    for (const auto& id : f.ids) {
+      params.emplace_back(id);
+    }
+  }
+  sql += " ORDER BY seq";
+  if (limit > 0) {
+    sql += " LIMIT ?";
+    params.emplace_back(limit);
+  }
+  HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(sql, params));
+  for (const auto& r : rows) {
+    T m;
+    if (!ParseBody(r[1].AsString(), &m)) {
+      return Corrupt<T>();
+    }
+    out->emplace_back(r.Int(0), std::move(m));
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::StatusOr<std::vector<T>> SelectAll(Connection& c, const std::string& muni,
+                                         const ListFilter& f) {
+  std::vector<std::pair<int64_t, T>> rows;
+  HELHED_RETURN_IF_ERROR(Select<T>(c, muni, f, 0, 0, &rows));
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) {
+    out.push_back(std::move(r.second));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Per-kind rules: table, validation, output-only and immutable fields,
+// references, projection.
+
+template <>
+struct Kind<v1::Policy> {
+  static constexpr const char* kTable = "policies";
+  static constexpr const char* kName = "policy";
+  static std::vector<std::string> Immutable() { return {}; }
+  static std::vector<std::string> Outputs() { return {}; }
+  static void ClearOutputs(v1::Policy&) {}
+  static void Validate(const v1::Policy& m, FieldViolations& v) { ValidatePolicy(m, kName, v); }
+  static absl::StatusOr<Projection> Prepare(Connection&, const std::string&, v1::Policy& m, bool = true) {
+    Projection p;
+    p.start_year = m.period().start_year();
+    p.end_year = m.period().end_year();
+    return p;
+  }
+};
+
+template <>
+struct Kind<v1::Plan> {
+  static constexpr const char* kTable = "plans";
+  static constexpr const char* kName = "plan";
+  static std::vector<std::string> Immutable() { return {"policy_id"}; }
+  static std::vector<std::string> Outputs() { return {}; }
+  static void ClearOutputs(v1::Plan&) {}
+  static void Validate(const v1::Plan& m, FieldViolations& v) { ValidatePlan(m, kName, v); }
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Plan& m, bool check_refs = true) {
+    if (check_refs) {
+      HELHED_RETURN_IF_ERROR(Require<v1::Policy>(c, muni, m.policy_id(), "plan.policy_id").status());
+    }
+    Projection p;
+    p.parent_id = m.policy_id();
+    p.start_year = m.period().start_year();
+    p.end_year = m.period().end_year();
+    AddTags(p.tags, m.target_groups(), "tg:");
+    return p;
+  }
+};
+
+template <>
+struct Kind<v1::Track> {
+  static constexpr const char* kTable = "tracks";
+  static constexpr const char* kName = "track";
+  static std::vector<std::string> Immutable() { return {"plan_id"}; }
+  static std::vector<std::string> Outputs() { return {}; }
+  static void ClearOutputs(v1::Track&) {}
+  static void Validate(const v1::Track& m, FieldViolations& v) { ValidateTrack(m, kName, v); }
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Track& m, bool check_refs = true) {
+    if (check_refs) {
+      HELHED_RETURN_IF_ERROR(Require<v1::Plan>(c, muni, m.plan_id(), "track.plan_id").status());
+    }
+    Projection p;
+    p.parent_id = m.plan_id();
+    return p;
+  }
+};
+
+template <>
+struct Kind<v1::InitiativeArea> {
+  static constexpr const char* kTable = "initiative_areas";
+  static constexpr const char* kName = "initiative_area";
+  static std::vector<std::string> Immutable() { return {"plan_id"}; }
+  static std::vector<std::string> Outputs() { return {}; }
+  static void ClearOutputs(v1::InitiativeArea&) {}
+  static void Validate(const v1::InitiativeArea& m, FieldViolations& v) {
+    ValidateInitiativeArea(m, kName, v);
+  }
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::InitiativeArea& m, bool check_refs = true) {
+    if (check_refs) {
+      HELHED_RETURN_IF_ERROR(
+          Require<v1::Plan>(c, muni, m.plan_id(), "initiative_area.plan_id").status());
+    }
+    if (check_refs && !m.track_id().empty()) {
+      HELHED_ASSIGN_OR_RETURN(auto track,
+                              Require<v1::Track>(c, muni, m.track_id(), "initiative_area.track_id"));
+      if (track.msg.plan_id() != m.plan_id()) {
+        return InvalidField("initiative_area.track_id", "is a track of another plan");
+      }
+    }
+    Projection p;
+    p.parent_id = m.plan_id();
+    p.ref_id = m.track_id();
+    AddTags(p.tags, m.target_groups(), "tg:");
+    AddTags(p.tags, m.life_areas(), "la:");
+    for (const auto& s : m.sdg_targets()) {
+      p.tags.push_back(absl::StrCat("sdg:", s.code()));
+    }
+    return p;
+  }
+};
+
+template <>
+struct Kind<v1::Activity> {
+  static constexpr const char* kTable = "activities";
+  static constexpr const char* kName = "activity";
+  static std::vector<std::string> Immutable() { return {"initiative_area_id"}; }
+  static std::vector<std::string> Outputs() { return {"plan_id", "last_progress_time"}; }
+  static void ClearOutputs(v1::Activity& m) {
+    m.clear_plan_id();
+    m.clear_last_progress_time();
+  }
+  static void Validate(const v1::Activity& m, FieldViolations& v) { ValidateActivity(m, kName, v); }
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Activity& m, bool check_refs = true) {
+    if (check_refs) {
+      HELHED_ASSIGN_OR_RETURN(auto area, Require<v1::InitiativeArea>(c, muni, m.initiative_area_id(),
+                                                                     "activity.initiative_area_id"));
+      m.set_plan_id(area.msg.plan_id());
+    }
+    Projection p;
+    p.parent_id = m.initiative_area_id();
+    p.ref_id = m.plan_id();
+    p.status = m.status();
+    p.start_year = m.has_start_date() ? m.start_date().year() : 0;
+    p.end_year = m.has_due_date() ? m.due_date().year() : 0;
+    return p;
+  }
+};
+
+template <>
+struct Kind<v1::Indicator> {
+  static constexpr const char* kTable = "indicators";
+  static constexpr const char* kName = "indicator";
+  static std::vector<std::string> Immutable() { return {"plan_id"}; }
+  static std::vector<std::string> Outputs() { return {"latest", "last_measurement_time"}; }
+  static void ClearOutputs(v1::Indicator& m) {
+    m.clear_latest();
+    m.clear_last_measurement_time();
+  }
+  static void Validate(const v1::Indicator& m, FieldViolations& v) {
+    ValidateIndicator(m, kName, v);
+  }
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Indicator& m, bool check_refs = true) {
+    if (check_refs) {
+      HELHED_RETURN_IF_ERROR(Require<v1::Plan>(c, muni, m.plan_id(), "indicator.plan_id").status());
+    }
+    if (check_refs && !m.initiative_area_id().empty()) {
+      HELHED_ASSIGN_OR_RETURN(auto area, Require<v1::InitiativeArea>(c, muni, m.initiative_area_id(),
+                                                                     "indicator.initiative_area_id"));
+      if (area.msg.plan_id() != m.plan_id()) {
+        return InvalidField("indicator.initiative_area_id", "is an initiative area of another plan");
+      }
+    }
+    Projection p;
+    p.parent_id = m.plan_id();
+    p.ref_id = m.initiative_area_id();
+    return p;
+  }
+};
+
+template <>
+struct Kind<v1::CitizenPlan> {
+  static constexpr const char* kTable = "citizen_plans";
+  static constexpr const char* kName = "citizen_plan";
+  static std::vector<std::string> Immutable() { return {"citizen_id"}; }
+  static std::vector<std::string> Outputs() { return {}; }
+  static void ClearOutputs(v1::CitizenPlan&) {}
+  static void Validate(const v1::CitizenPlan& m, FieldViolations& v) {
+    ValidateCitizenPlan(m, kName, v);
+  }
+  static absl::StatusOr<Projection> Prepare(Connection&, const std::string&, v1::CitizenPlan& m, bool = true) {
+    Projection p;
+    p.citizen_id = m.citizen_id();
+    return p;
+  }
+};
+
+template <>
+struct Kind<v1::Goal> {
+  static constexpr const char* kTable = "goals";
+  static constexpr const char* kName = "goal";
+  static std::vector<std::string> Immutable() { return {"citizen_plan_id"}; }
+  static std::vector<std::string> Outputs() { return {"outcome", "active"}; }
+  static void ClearOutputs(v1::Goal& m) {
+    m.clear_outcome();
+    m.set_active(true);
+  }
+  static void Validate(const v1::Goal& m, FieldViolations& v) { ValidateGoal(m, kName, v); }
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Goal& m, bool check_refs = true) {
+    Projection p;
+    if (check_refs) {
+      HELHED_ASSIGN_OR_RETURN(auto plan, Require<v1::CitizenPlan>(c, muni, m.citizen_plan_id(),
+                                                                  "goal.citizen_plan_id"));
+      p.citizen_id = plan.msg.citizen_id();
+    }
+    if (check_refs && !m.initiative_area_id().empty()) {
+      HELHED_RETURN_IF_ERROR(Require<v1::InitiativeArea>(c, muni, m.initiative_area_id(),
+                                                         "goal.initiative_area_id")
+                                 .status());
+    }
+    p.parent_id = m.citizen_plan_id();
+    p.ref_id = m.initiative_area_id();
+    p.status = m.active() ? 1 : 0;
+    p.tags.push_back(absl::StrCat("la:", m.life_area()));
+    return p;
+  }
+};
+
+template <>
+struct Kind<v1::Action> {
+  static constexpr const char* kTable = "actions";
+  static constexpr const char* kName = "action";
+  static std::vector<std::string> Immutable() { return {"goal_id"}; }
+  static std::vector<std::string> Outputs() { return {}; }
+  static void ClearOutputs(v1::Action&) {}
+  static void Validate(const v1::Action& m, FieldViolations& v) { ValidateAction(m, kName, v); }
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Action& m, bool check_refs = true) {
+    Projection p;
+    if (check_refs) {
+      HELHED_ASSIGN_OR_RETURN(auto goal, Require<v1::Goal>(c, muni, m.goal_id(), "action.goal_id"));
+      p.citizen_id = goal.citizen_id;
+    }
+    p.parent_id = m.goal_id();
+    p.status = m.performer();
+    return p;
+  }
+};
+
+template <typename T>
+void ClearBookkeeping(T& m) {
+  m.clear_id();
+  m.clear_state();
+  m.clear_create_time();
+  m.clear_update_time();
+  m.clear_etag();
+  Kind<T>::ClearOutputs(m);
+}
+
+// Mask paths a caller may change: top-level fields that are neither
+// bookkeeping, output-only nor immutable.
+template <typename T>
+absl::Status CheckMask(const google::protobuf::FieldMask& mask) {
+  static const std::set<std::string> allowed = [] {
+    std::set<std::string> s;
+    const auto* d = T::descriptor();
+    std::set<std::string> excluded = {"id", "state", "create_time", "update_time", "etag"};
+    for (const auto& f : Kind<T>::Immutable()) excluded.insert(f);
+    for (const auto& f : Kind<T>::Outputs()) excluded.insert(f);
+    for (int i = 0; i < d->field_count(); ++i) {
+      if (excluded.count(d->field(i)->name()) == 0) {
+        s.insert(d->field(i)->name());
+      }
+    }
+    return s;
+  }();
+  FieldViolations v;
+  if (mask.paths_size() == 0) {
+    v.Add("update_mask", "must name at least one field");
+  }
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    if (allowed.count(mask.paths(i)) == 0) {
+      v.Add(absl::StrCat("update_mask.paths[", i, "]"),
+            absl::StrCat("\"", mask.paths(i).substr(0, 64), "\" is not a field of ",
+                         Kind<T>::kName, " that can be changed"));
+    }
+  }
+  return v.ToStatus();
+}
+
+// The scope of a list's page tokens: the kind and the filters.
+std::string Scope(const char* kind, const ListFilter& f) {
+  return absl::StrCat(kind, "|", f.parent_id, "|", f.ref_id, "|", f.citizen_id, "|",
+                      f.has_status, ":", f.status, "|", f.year, "|", f.tag, "|", f.restrict_ids,
+                      ":", absl::StrJoin(f.ids, ","), "|", f.focus_year, "|", f.include_archived);
+}
+
+// Dated entries (progress updates, measurements, assessments).
+template <typename E>
+absl::StatusOr<bool> FindEntry(Connection& c, const std::string& muni, const char* kind,
+                               const std::string& request_id, E* out) {
+  if (request_id.empty()) {
+    return false;
+  }
+  HELHED_ASSIGN_OR_RETURN(
+      Rows rows,
+      c.Query("SELECT body FROM entries WHERE municipality = ? AND kind = ? AND request_id = ?",
+              {muni, kind, request_id}));
+  if (rows.empty()) {
+    return false;
+  }
+  if (!out->ParseFromString(rows[0][0].AsString())) {
+    return Corrupt<E>();
+  }
+  return true;
+}
+
+template <typename E>
+absl::Status InsertEntry(Connection& c, const std::string& muni, const char* kind,
+                         const std::string& parent_id, int date_key, const std::string& request_id,
+                         absl::Time now, E& e) {
+  e.set_id(store::NewId());
+  *e.mutable_create_time() = Ts(now);
+  return c
+      .Execute(
+          "INSERT INTO entries (id, municipality, kind, parent_id, entry_date, request_id,"
+          " create_time, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          {e.id(), muni, kind, parent_id, date_key,
+           request_id.empty() ? store::Value() : store::Value(request_id), Micros(now),
+           e.SerializeAsString()})
+      .status();
+}
+
+template <typename E>
+absl::Status SelectEntries(Connection& c, const std::string& muni, const char* kind,
+                           const std::string& parent_id, int64_t after_seq, int limit,
+                           std::vector<std::pair<int64_t, E>>* out) {
+  HELHED_ASSIGN_OR_RETURN(
+      Rows rows, c.Query("SELECT seq, body FROM entries WHERE municipality = ? AND kind = ? AND"
+                         " parent_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                         {muni, kind, parent_id, after_seq, limit}));
+  for (const auto& r : rows) {
+    E e;
+    if (!e.ParseFromString(r[1].AsString())) {
+      return Corrupt<E>();
+    }
+    out->emplace_back(r.Int(0), std::move(e));
+  }
+  return absl::OkStatus();
+}
+
+// Pages through entries of one parent resource P.
+template <typename P, typename E>
+absl::Status ListEntries(store::Database* db, const store::PageTokens* tokens,
+                         const std::string& muni, const char* kind, const std::string& parent_id,
+                         const Page& page, google::protobuf::RepeatedPtrField<E>* out,
+                         std::string* next) {
+  const std::string scope = absl::StrCat("entries|", kind, "|", parent_id);
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens->Decode(scope, page.token));
+  return db->ReadTransaction([&](Connection& c) -> absl::Status {
+    HELHED_RETURN_IF_ERROR(Load<P>(c, muni, parent_id, false).status());
+    std::vector<std::pair<int64_t, E>> rows;
+    HELHED_RETURN_IF_ERROR(SelectEntries<E>(c, muni, kind, parent_id, after, page.size + 1, &rows));
+    const bool more = static_cast<int>(rows.size()) > page.size;
+    if (more) {
+      rows.resize(page.size);
+    }
+    for (auto& r : rows) {
+      *out->Add() = std::move(r.second);
+    }
+    next->clear();
+    if (more) {
+      *next = tokens->Encode(scope, rows.back().first);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<bool> LoadFocus(Connection& c, const std::string& muni, const std::string& plan_id,
+                               int year, v1::YearlyFocus* out);
+
+constexpr char kProgress[] = "progress";
+constexpr char kMeasurement[] = "measurement";
+constexpr char kAssessment[] = "assessment";
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Generic resource operations.
+
+template <typename T>
+absl::Status PlansStore::Create(const std::string& muni, const T& resource,
+                                const std::string& request_id, T* out) {
+  FieldViolations v;
+  Kind<T>::Validate(resource, v);
+  Validator(v).RequestId("request_id", request_id);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  T m = resource;
+  ClearBookkeeping(m);
+  absl::Status status = db_->Transaction([&](Connection& c) -> absl::Status {
+    if (!request_id.empty()) {
+      HELHED_ASSIGN_OR_RETURN(bool found, FindByRequest<T>(c, muni, request_id, out));
+      if (found) {
+        return absl::OkStatus();
+      }
+    }
+    T fresh = m;
+    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<T>::Prepare(c, muni, fresh));
+    HELHED_RETURN_IF_ERROR(Insert<T>(c, muni, p, request_id, Now(), fresh));
+    *out = std::move(fresh);
+    return absl::OkStatus();
+  });
+  if (status.code() == absl::StatusCode::kAlreadyExists && !request_id.empty()) {
+    // A concurrent create with the same request id won: return its result.
+    bool found = false;
+    HELHED_RETURN_IF_ERROR(db_->ReadTransaction([&](Connection& c) -> absl::Status {
+      HELHED_ASSIGN_OR_RETURN(found, FindByRequest<T>(c, muni, request_id, out));
+      return absl::OkStatus();
+    }));
+    if (found) {
+      return absl::OkStatus();
+    }
+  }
+  return status;
+}
+
+template <typename T>
+absl::Status PlansStore::Get(const std::string& muni, const std::string& id, T* out) {
+  FieldViolations v;
+  Validator(v).Id("id", id, /*required=*/true);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  return db_->Run([&](Connection& c) -> absl::Status {
+    HELHED_ASSIGN_OR_RETURN(auto loaded, Load<T>(c, muni, id, false));
+    *out = std::move(loaded.msg);
+    return absl::OkStatus();
+  });
+}
+
+template <typename T>
+absl::Status PlansStore::Update(const std::string& muni, const T& patch,
+                                const google::protobuf::FieldMask& mask, T* out) {
+  FieldViolations v;
+  Validator check(v);
+  const std::string name = Kind<T>::kName;
+  check.Id(name + ".id", patch.id(), /*required=*/true);
+  if (patch.etag().empty()) {
+    v.Add(name + ".etag", "is required: send the etag you last read");
+  }
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  HELHED_RETURN_IF_ERROR(CheckMask<T>(mask));
+  return db_->Transaction([&](Connection& c) -> absl::Status {
+    HELHED_ASSIGN_OR_RETURN(auto cur, Load<T>(c, muni, patch.id(), /*for_update=*/true));
+    if (cur.msg.state() == RESOURCE_STATE_ARCHIVED) {
+      return absl::FailedPreconditionError(absl::StrCat(name, " is archived"));
+    }
+    if (cur.msg.etag() != patch.etag()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(name, " was changed since it was read (stale etag); read it again"));
+    }
+    T merged = cur.msg;
+    FieldMaskUtil::MergeOptions opts;
+    opts.set_replace_message_fields(true);
+    opts.set_replace_repeated_fields(true);
+    FieldMaskUtil::MergeMessageTo(patch, mask, opts, &merged);
+    FieldViolations after;
+    Kind<T>::Validate(merged, after);
+    HELHED_RETURN_IF_ERROR(after.ToStatus());
+    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<T>::Prepare(c, muni, merged));
+    HELHED_RETURN_IF_ERROR(Replace<T>(c, muni, p, cur.version, Now(), merged));
+    *out = std::move(merged);
+    return absl::OkStatus();
+  });
+}
+
+template <typename T>
+absl::Status PlansStore::Archive(const std::string& muni, const std::string& id,
+                                 const std::string& etag, T* out) {
+  FieldViolations v;
+  Validator(v).Id("id", id, /*required=*/true);
+  if (etag.empty()) {
+    v.Add("etag", "is required: send the etag you last read");
+  }
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  return db_->Transaction([&](Connection& c) -> absl::Status {
+    HELHED_ASSIGN_OR_RETURN(auto cur, Load<T>(c, muni, id, /*for_update=*/true));
+    if (cur.msg.etag() != etag) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          Kind<T>::kName, " was changed since it was read (stale etag); read it again"));
+    }
+    if (cur.msg.state() == RESOURCE_STATE_ARCHIVED) {
+      *out = std::move(cur.msg);
+      return absl::OkStatus();
+    }
+    T m = cur.msg;
+    m.set_state(RESOURCE_STATE_ARCHIVED);
+    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<T>::Prepare(c, muni, m, /*check_refs=*/false));
+    HELHED_RETURN_IF_ERROR(Replace<T>(c, muni, p, cur.version, Now(), m));
+    *out = std::move(m);
+    return absl::OkStatus();
+  });
+}
+
+template <typename T>
+absl::Status PlansStore::List(const std::string& muni, const ListFilter& filter, const Page& page,
+                              google::protobuf::RepeatedPtrField<T>* out, std::string* next) {
+  const std::string scope = Scope(Kind<T>::kTable, filter);
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(scope, page.token));
+  return db_->Run([&](Connection& c) -> absl::Status {
+    ListFilter f = filter;
+    if (f.focus_year != 0) {
+      v1::YearlyFocus focus;
+      HELHED_ASSIGN_OR_RETURN(bool found, LoadFocus(c, muni, f.parent_id, f.focus_year, &focus));
+      f.restrict_ids = true;
+      if (found) {
+        f.ids.assign(focus.initiative_area_ids().begin(), focus.initiative_area_ids().end());
+      }
+    }
+    std::vector<std::pair<int64_t, T>> rows;
+    HELHED_RETURN_IF_ERROR(Select<T>(c, muni, f, after, page.size + 1, &rows));
+    const bool more = static_cast<int>(rows.size()) > page.size;
+    if (more) {
+      rows.resize(page.size);
+    }
+    for (auto& r : rows) {
+      *out->Add() = std::move(r.second);
+    }
+    next->clear();
+    if (more) {
+      *next = tokens_->Encode(scope, rows.back().first);
+    }
+    return absl::OkStatus();
+  });
+}
+
+#define HELHED_PLANS_INSTANTIATE(T)                                                              \
+  template absl::Status PlansStore::Create<T>(const std::string&, const T&, const std::string&,  \
+                                              T*);                                               \
+  template absl::Status PlansStore::Get<T>(const std::string&, const std::string&, T*);         \
+  template absl::Status PlansStore::Update<T>(const std::string&, const T&,                      \
+                                              const google::protobuf::FieldMask&, T*);           \
+  template absl::Status PlansStore::Archive<T>(const std::string&, const std::string&,           \
+                                               const std::string&, T*);                          \
+  template absl::Status PlansStore::List<T>(const std::string&, const ListFilter&, const Page&,  \
+                                            google::protobuf::RepeatedPtrField<T>*, std::string*);
+HELHED_PLANS_INSTANTIATE(v1::Policy)
+HELHED_PLANS_INSTANTIATE(v1::Plan)
+HELHED_PLANS_INSTANTIATE(v1::Track)
+HELHED_PLANS_INSTANTIATE(v1::InitiativeArea)
+HELHED_PLANS_INSTANTIATE(v1::Activity)
+HELHED_PLANS_INSTANTIATE(v1::Indicator)
+HELHED_PLANS_INSTANTIATE(v1::CitizenPlan)
+HELHED_PLANS_INSTANTIATE(v1::Goal)
+HELHED_PLANS_INSTANTIATE(v1::Action)
+#undef HELHED_PLANS_INSTANTIATE
+
+// ---------------------------------------------------------------------------
+// Entries.
+
+absl::Status PlansStore::AddProgress(const std::string& muni, const std::string& subject,
+                                     const v1::AddActivityProgressRequest& req,
+                                     v1::AddActivityProgressResponse* out) {
+  FieldViolations v;
+  Validator check(v);
+  check.Id("activity_id", req.activity_id(), true);
+  check.RequestId("request_id", req.request_id());
+  ValidateProgress(req.progress(), "progress", v);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  return db_->Transaction([&](Connection& c) -> absl::Status {
+    v1::ActivityProgress existing;
+    HELHED_ASSIGN_OR_RETURN(bool found,
+                            FindEntry(c, muni, kProgress, req.request_id(), &existing));
+    HELHED_ASSIGN_OR_RETURN(auto act, Load<v1::Activity>(c, muni, req.activity_id(), true));
+    if (found) {
+      *out->mutable_progress() = existing;
+      *out->mutable_activity() = act.msg;
+      return absl::OkStatus();
+    }
+    if (act.msg.state() == RESOURCE_STATE_ARCHIVED) {
+      return absl::FailedPreconditionError("activity is archived");
+    }
+    const absl::Time now = Now();
+    v1::ActivityProgress e = req.progress();
+    e.set_activity_id(act.msg.id());
+    e.set_author(subject);
+    HELHED_RETURN_IF_ERROR(InsertEntry(c, muni, kProgress, act.msg.id(),
+                                       DateKey(e.update_date()), req.request_id(), now, e));
+    v1::Activity a = act.msg;
+    if (e.new_status() != v1::ACTIVITY_STATUS_UNSPECIFIED) {
+      a.set_status(e.new_status());
+    }
+    *a.mutable_last_progress_time() = Ts(now);
+    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<v1::Activity>::Prepare(c, muni, a, /*check_refs=*/false));
+    HELHED_RETURN_IF_ERROR(Replace(c, muni, p, act.version, now, a));
+    *out->mutable_progress() = std::move(e);
+    *out->mutable_activity() = std::move(a);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status PlansStore::ListProgress(const std::string& muni, const std::string& activity_id,
+                                      const Page& page, v1::ListActivityProgressResponse* out) {
+  FieldViolations v;
+  Validator(v).Id("activity_id", activity_id, true);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  return ListEntries<v1::Activity>(db_, tokens_, muni, kProgress, activity_id, page,
+                                   out->mutable_progress(),
+                                   out->mutable_page()->mutable_next_page_token());
+}
+
+absl::Status PlansStore::RecordMeasurement(const std::string& muni,
+                                           const v1::RecordMeasurementRequest& req,
+                                           v1::RecordMeasurementResponse* out) {
+  FieldViolations v;
+  Validator check(v);
+  check.Id("indicator_id", req.indicator_id(), true);
+  check.RequestId("request_id", req.request_id());
+  ValidateMeasurement(req.measurement(), "measurement", v);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  return db_->Transaction([&](Connection& c) -> absl::Status {
+    v1::Measurement existing;
+    HELHED_ASSIGN_OR_RETURN(bool found,
+                            FindEntry(c, muni, kMeasurement, req.request_id(), &existing));
+    HELHED_ASSIGN_OR_RETURN(auto ind, Load<v1::Indicator>(c, muni, req.indicator_id(), true));
+    if (found) {
+      *out->mutable_measurement() = existing;
+      *out->mutable_indicator() = ind.msg;
+      return absl::OkStatus();
+    }
+    if (ind.msg.state() == RESOURCE_STATE_ARCHIVED) {
+      return absl::FailedPreconditionError("indicator is archived");
+    }
+    const absl::Time now = Now();
+    v1::Measurement e = req.measurement();
+    e.set_indicator_id(ind.msg.id());
+    HELHED_RETURN_IF_ERROR(InsertEntry(c, muni, kMeasurement, ind.msg.id(),
+                                       DateKey(e.value().date()), req.request_id(), now, e));
+    v1::Indicator i = ind.msg;
+    if (!i.has_latest() || DateKey(e.value().date()) >= DateKey(i.latest().date())) {
+      *i.mutable_latest() = e.value();
+    }
+    *i.mutable_last_measurement_time() = Ts(now);
+    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<v1::Indicator>::Prepare(c, muni, i, /*check_refs=*/false));
+    HELHED_RETURN_IF_ERROR(Replace(c, muni, p, ind.version, now, i));
+    *out->mutable_measurement() = std::move(e);
+    *out->mutable_indicator() = std::move(i);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status PlansStore::ListMeasurements(const std::string& muni, const std::string& indicator_id,
+                                          const Page& page, v1::ListMeasurementsResponse* out) {
+  FieldViolations v;
+  Validator(v).Id("indicator_id", indicator_id, true);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  return ListEntries<v1::Indicator>(db_, tokens_, muni, kMeasurement, indicator_id, page,
+                                    out->mutable_measurements(),
+                                    out->mutable_page()->mutable_next_page_token());
+}
+
+absl::Status PlansStore::AddAssessment(const std::string& muni, const v1::AddAssessmentRequest& req,
+                                       v1::AddAssessmentResponse* out) {
+  FieldViolations v;
+  Validator check(v);
+  check.Id("goal_id", req.goal_id(), true);
+  check.RequestId("request_id", req.request_id());
+  ValidateAssessment(req.assessment(), "assessment", v);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  return db_->Transaction([&](Connection& c) -> absl::Status {
+    v1::Assessment existing;
+    HELHED_ASSIGN_OR_RETURN(bool found,
+                            FindEntry(c, muni, kAssessment, req.request_id(), &existing));
+    HELHED_ASSIGN_OR_RETURN(auto goal, Load<v1::Goal>(c, muni, req.goal_id(), true));
+    if (found) {
+      *out->mutable_assessment() = existing;
+      *out->mutable_goal() = goal.msg;
+      return absl::OkStatus();
+    }
+    if (goal.msg.state() == RESOURCE_STATE_ARCHIVED) {
+      return absl::FailedPreconditionError("goal is archived");
+    }
+    if (!goal.msg.active()) {
+      return absl::FailedPreconditionError("goal is closed; create a new goal instead");
+    }
+    const absl::Time now = Now();
+    v1::Assessment e = req.assessment();
+    e.set_goal_id(goal.msg.id());
+    HELHED_RETURN_IF_ERROR(InsertEntry(c, muni, kAssessment, goal.msg.id(),
+                                       DateKey(e.assessment_date()), req.request_id(), now, e));
+    v1::Goal g = goal.msg;
+    if (e.outcome() != v1::GOAL_OUTCOME_UNSPECIFIED) {
+      g.set_outcome(e.outcome());
+      g.set_active(e.outcome() != v1::GOAL_OUTCOME_CLOSED);
+    }
+    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<v1::Goal>::Prepare(c, muni, g, /*check_refs=*/false));
+    HELHED_RETURN_IF_ERROR(Replace(c, muni, p, goal.version, now, g));
+    *out->mutable_assessment() = std::move(e);
+    *out->mutable_goal() = std::move(g);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status PlansStore::ListAssessments(const std::string& muni, const std::string& goal_id,
+                                         const Page& page, v1::ListAssessmentsResponse* out) {
+  FieldViolations v;
+  Validator(v).Id("goal_id", goal_id, true);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  return ListEntries<v1::Goal>(db_, tokens_, muni, kAssessment, goal_id, page,
+                               out->mutable_assessments(),
+                               out->mutable_page()->mutable_next_page_token());
+}
+
+// ---------------------------------------------------------------------------
+// Yearly focus.
+
+absl::Status PlansStore::SetYearlyFocus(const std::string& muni, const v1::YearlyFocus& focus,
+                                        v1::YearlyFocus* out) {
+  FieldViolations v;
+  ValidateYearlyFocus(focus, "focus", v);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  absl::Status status = db_->Transaction([&](Connection& c) -> absl::Status {
+    HELHED_ASSIGN_OR_RETURN(auto plan, Load<v1::Plan>(c, muni, focus.plan_id(), false));
+    if (focus.year() < plan.msg.period().start_year() || focus.year() > plan.msg.period().end_year()) {
+      return InvalidField("focus.year", absl::StrCat("is outside the plan's period ",
+                                                     plan.msg.period().start_year(), "-",
+                                                     plan.msg.period().end_year()));
+    }
+    FieldViolations bad;
+    for (int i = 0; i < focus.initiative_area_ids_size(); ++i) {
+      auto area = Load<v1::InitiativeArea>(c, muni, focus.initiative_area_ids(i), false);
+      if (!area.ok() && area.status().code() != absl::StatusCode::kNotFound) {
+        return area.status();
+      }
+      if (!area.ok() || area->msg.plan_id() != focus.plan_id() ||
+          area->msg.state() == RESOURCE_STATE_ARCHIVED) {
+        bad.Add(absl::StrCat("focus.initiative_area_ids[", i, "]"),
+                "is not an active initiative area of this plan");
+      }
+    }
+    HELHED_RETURN_IF_ERROR(bad.ToStatus());
+    HELHED_ASSIGN_OR_RETURN(
+        Rows rows, c.Query(absl::StrCat("SELECT version FROM yearly_focus WHERE municipality = ?"
+                                        " AND plan_id = ? AND year = ?",
+                                        ForUpdate(c)),
+                           {muni, focus.plan_id(), focus.year()}));
+    const absl::Time now = Now();
+    v1::YearlyFocus f = focus;
+    *f.mutable_update_time() = Ts(now);
+    if (rows.empty()) {
+      f.set_etag(Etag(1));
+      HELHED_RETURN_IF_ERROR(
+          c.Execute("INSERT INTO yearly_focus (municipality, plan_id, year, version, update_time,"
+                    " body) VALUES (?, ?, ?, ?, ?, ?)",
+                    {muni, f.plan_id(), f.year(), int64_t{1}, Micros(now), f.SerializeAsString()})
+              .status());
+    } else {
+      const int64_t version = rows[0].Int(0);
+      if (focus.etag() != Etag(version)) {
+        return absl::FailedPreconditionError(
+            "the focus of this year was changed since it was read (stale or missing etag)");
+      }
+      f.set_etag(Etag(version + 1));
+      HELHED_RETURN_IF_ERROR(
+          c.Execute("UPDATE yearly_focus SET version = ?, update_time = ?, body = ? WHERE"
+                    " municipality = ? AND plan_id = ? AND year = ?",
+                    {version + 1, Micros(now), f.SerializeAsString(), muni, f.plan_id(), f.year()})
+              .status());
+    }
+    *out = std::move(f);
+    return absl::OkStatus();
+  });
+  if (status.code() == absl::StatusCode::kAlreadyExists) {
+    return absl::FailedPreconditionError("the focus of this year was set concurrently; read it again");
+  }
+  return status;
+}
+
+namespace {
+absl::StatusOr<bool> LoadFocus(Connection& c, const std::string& muni, const std::string& plan_id,
+                               int year, v1::YearlyFocus* out) {
+  HELHED_ASSIGN_OR_RETURN(Rows rows,
+                          c.Query("SELECT body FROM yearly_focus WHERE municipality = ? AND"
+                                  " plan_id = ? AND year = ?",
+                                  {muni, plan_id, year}));
+  if (rows.empty()) {
+    return false;
+  }
+  if (!out->ParseFromString(rows[0][0].AsString())) {
+    return Corrupt<v1::YearlyFocus>();
+  }
+  return true;
+}
+}  // namespace
+
+absl::Status PlansStore::GetYearlyFocus(const std::string& muni, const std::string& plan_id,
+                                        int year, v1::YearlyFocus* out) {
+  FieldViolations v;
+  Validator check(v);
+  check.Id("plan_id", plan_id, true);
+  check.Year("year", year, true);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  return db_->Run([&](Connection& c) -> absl::Status {
+    HELHED_RETURN_IF_ERROR(Load<v1::Plan>(c, muni, plan_id, false).status());
+    HELHED_ASSIGN_OR_RETURN(bool found, LoadFocus(c, muni, plan_id, year, out));
+    if (!found) {
+      return absl::NotFoundError(absl::StrCat("no focus set for ", year));
+    }
+    return absl::OkStatus();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Reports.
+
+absl::Status PlansStore::GetStatusReport(const std::string& muni,
+                                         const v1::GetStatusReportRequest& req,
+                                         v1::GetStatusReportResponse* out) {
+  FieldViolations v;
+  Validator check(v);
+  check.Id("plan_id", req.plan_id(), true);
+  check.Year("year", req.year(), true);
+  check.Date("as_of", req.has_as_of(), req.as_of(), false);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  ReportInput in;
+  in.year = req.year();
+  in.as_of = req.has_as_of() ? req.as_of() : DefaultAsOf(req.year(), Now());
+  HELHED_RETURN_IF_ERROR(db_->ReadTransaction([&](Connection& c) -> absl::Status {
+    HELHED_ASSIGN_OR_RETURN(auto plan, Load<v1::Plan>(c, muni, req.plan_id(), false));
+    in.plan = plan.msg;
+    ListFilter by_plan;
+    by_plan.parent_id = req.plan_id();
+    HELHED_ASSIGN_OR_RETURN(in.tracks, SelectAll<v1::Track>(c, muni, by_plan));
+    HELHED_ASSIGN_OR_RETURN(in.areas, SelectAll<v1::InitiativeArea>(c, muni, by_plan));
+    HELHED_ASSIGN_OR_RETURN(in.indicators, SelectAll<v1::Indicator>(c, muni, by_plan));
+    ListFilter acts;
+    acts.ref_id = req.plan_id();
+    HELHED_ASSIGN_OR_RETURN(in.activities, SelectAll<v1::Activity>(c, muni, acts));
+    std::stable_sort(in.areas.begin(), in.areas.end(),
+                     [](const v1::InitiativeArea& a, const v1::InitiativeArea& b) {
+                       return a.position() < b.position();
+                     });
+    HELHED_ASSIGN_OR_RETURN(
+        Rows progress,
+        c.Query("SELECT e.parent_id, e.body FROM entries e JOIN activities a ON a.id = e.parent_id"
+                " WHERE e.municipality = ? AND e.kind = ? AND a.municipality = ? AND a.ref_id = ?"
+                " AND e.entry_date BETWEEN ? AND ? ORDER BY e.seq",
+                {muni, kProgress, muni, req.plan_id(), req.year() * 10000, req.year() * 10000 + 1231}));
+    for (const auto& r : progress) {
+      v1::ActivityProgress p;
+      if (!p.ParseFromString(r[1].AsString())) {
+        return Corrupt<v1::ActivityProgress>();
+      }
+      in.progress[r.Str(0)].push_back(std::move(p));
+    }
+    HELHED_ASSIGN_OR_RETURN(
+        Rows ms,
+        c.Query("SELECT e.parent_id, e.body FROM entries e JOIN indicators i ON i.id = e.parent_id"
+                " WHERE e.municipality = ? AND e.kind = ? AND i.municipality = ? AND i.parent_id = ?"
+                " AND e.entry_date <= ? ORDER BY e.seq",
+                {muni, kMeasurement, muni, req.plan_id(), req.year() * 10000 + 1231}));
+    for (const auto& r : ms) {
+      v1::Measurement m;
+      if (!m.ParseFromString(r[1].AsString())) {
+        return Corrupt<v1::Measurement>();
+      }
+      in.measurements[r.Str(0)].push_back(std::move(m));
+    }
+    v1::YearlyFocus focus;
+    HELHED_ASSIGN_OR_RETURN(bool has_focus, LoadFocus(c, muni, req.plan_id(), req.year(), &focus));
+    if (has_focus) {
+      in.focus_area_ids.assign(focus.initiative_area_ids().begin(),
+                               focus.initiative_area_ids().end());
+    }
+    return absl::OkStatus();
+  }));
+  *out->mutable_report() = BuildStatusReport(in);
+  out->set_markdown(RenderMarkdown(out->report()));
+  return absl::OkStatus();
+}
+
+absl::Status PlansStore::ListStaleItems(const std::string& muni, const std::string& plan_id,
+                                        int days, v1::ListStaleItemsResponse* out) {
+  FieldViolations v;
+  Validator check(v);
+  check.Id("plan_id", plan_id, true);
+  if (days != 0) {
+    check.Range("stale_after_days", days, 1, 3650);
+  }
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  if (days == 0) {
+    days = 90;
+  }
+  std::vector<v1::Activity> activities;
+  std::vector<v1::Indicator> indicators;
+  HELHED_RETURN_IF_ERROR(db_->ReadTransaction([&](Connection& c) -> absl::Status {
+    HELHED_RETURN_IF_ERROR(Load<v1::Plan>(c, muni, plan_id, false).status());
+    ListFilter acts;
+    acts.ref_id = plan_id;
+    HELHED_ASSIGN_OR_RETURN(activities, SelectAll<v1::Activity>(c, muni, acts));
+    ListFilter inds;
+    inds.parent_id = plan_id;
+    HELHED_ASSIGN_OR_RETURN(indicators, SelectAll<v1::Indicator>(c, muni, inds));
+    return absl::OkStatus();
+  }));
+  for (auto& item : FindStaleItems(activities, indicators, Now(), days)) {
+    *out->add_items() = std::move(item);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PlansStore::CountActiveGoals(const std::string& muni,
+                                          const std::string& initiative_area_id,
+                                          v1::CountActiveGoalsResponse* out) {
+  FieldViolations v;
+  Validator(v).Id("initiative_area_id", initiative_area_id, true);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  return db_->Run([&](Connection& c) -> absl::Status {
+    HELHED_RETURN_IF_ERROR(Load<v1::InitiativeArea>(c, muni, initiative_area_id, false).status());
+    HELHED_ASSIGN_OR_RETURN(
+        Rows rows, c.Query("SELECT COUNT(*), COUNT(DISTINCT citizen_id) FROM goals WHERE"
+                           " municipality = ? AND ref_id = ? AND status = 1 AND state = ?",
+                           {muni, initiative_area_id, static_cast<int>(RESOURCE_STATE_ACTIVE)}));
+    out->set_active_goals(rows.empty() ? 0 : rows[0].Int(0));
+    out->set_citizens(rows.empty() ? 0 : rows[0].Int(1));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace helhed::plans
