@@ -216,6 +216,7 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::milliseconds(absl::ToInt64Milliseconds(cfg.drain)));
   server->Wait();
+  log::Info("drained", svc);
   pool.Stop();
   db->Close();
   log::Info("stopped", svc);

@@ -211,7 +211,8 @@ class Loader {
       return plans_->GetYearlyFocus(c, r, o);
     }, key);
     if (s.ok()) {
-      return absl::OkStatus();  // already set by an earlier load
+      result.ids[key] = absl::StrCat(plan_id, "/", f.year());  // set by an earlier load
+      return absl::OkStatus();
     }
     if (s.code() != absl::StatusCode::kNotFound) {
       return s;

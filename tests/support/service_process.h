@@ -1,0 +1,61 @@
+// Runs a real Helhed service binary as a child process for integration
+// tests: free ports (port 0, read back from --port-file), its own log file,
+// restart, and signals.
+#ifndef HELHED_TESTS_SUPPORT_SERVICE_PROCESS_H_
+#define HELHED_TESTS_SUPPORT_SERVICE_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+
+namespace helhed::testing {
+
+// Not thread-safe.
+class ServiceProcess {
+ public:
+  // Starts `binary --store=store_url --listen=127.0.0.1:0 ... extra_args` and
+  // waits until it serves.
+  static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(
+      const std::string& binary, const std::string& store_url,
+      std::vector<std::string> extra_args = {});
+  ~ServiceProcess();  // SIGKILLs it if still running
+
+  int grpc_port() const { return grpc_port_; }
+  int metrics_port() const { return metrics_port_; }
+  std::string target() const;
+  std::shared_ptr<grpc::Channel> NewChannel() const;
+  pid_t pid() const { return pid_; }
+  const std::string& log_path() const { return log_path_; }
+
+  // Sends `sig`.
+  void Signal(int sig);
+  // Waits for the process to exit; its exit code, or 128+signal.
+  absl::StatusOr<int> Wait(absl::Duration timeout);
+  // Starts it again with the same arguments (new ports).
+  absl::Status Restart();
+
+ private:
+  ServiceProcess() = default;
+  absl::Status Launch();
+
+  std::string binary_;
+  std::vector<std::string> args_;
+  std::string dir_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+  int grpc_port_ = 0;
+  int metrics_port_ = 0;
+};
+
+// The x-helhed-principal-bearing context for tests.
+std::string TestPrincipal(const std::string& municipality, const std::string& subject = "tester");
+
+}  // namespace helhed::testing
+
+#endif  // HELHED_TESTS_SUPPORT_SERVICE_PROCESS_H_

@@ -1,0 +1,74 @@
+#include "tests/support/test_store.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/store/database.h"
+
+namespace helhed::testing {
+namespace {
+
+const char* Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : nullptr;
+}
+
+}  // namespace
+
+std::string BackendName(Backend b) { return b == Backend::kSqlite ? "sqlite" : "mysql"; }
+
+std::vector<Backend> TestBackends() {
+  std::vector<Backend> out = {Backend::kSqlite};
+  if (Env("HELHED_TEST_MYSQL_URL") != nullptr || Env("HELHED_TEST_REQUIRE_MYSQL") != nullptr) {
+    out.push_back(Backend::kMysql);
+  }
+  return out;
+}
+
+std::string TempDir() {
+  std::string tmpl = absl::StrCat(Env("TMPDIR") != nullptr ? Env("TMPDIR") : "/tmp",
+                                  "/helhed-test-XXXXXX");
+  char* dir = mkdtemp(tmpl.data());
+  return dir == nullptr ? "/tmp" : std::string(dir);
+}
+
+absl::StatusOr<std::string> NewStoreUrl(Backend b) {
+  if (b == Backend::kSqlite) {
+    return absl::StrCat("sqlite://", TempDir(), "/test.db");
+  }
+  const char* admin = Env("HELHED_TEST_MYSQL_URL");
+  if (admin == nullptr) {
+    return absl::FailedPreconditionError(
+        "HELHED_TEST_MYSQL_URL is not set: run the tests through scripts/test, which starts MariaDB");
+  }
+  auto parsed = store::ParseStoreUrl(admin);
+  if (!parsed.ok()) {
+    return parsed.status();
+  }
+  static std::atomic<int> counter{0};
+  std::random_device rd;
+  const std::string name = absl::StrFormat("helhed_t%d_%d_%08x", getpid(), counter++, rd());
+  store::StoreOptions opts;
+  opts.pool_size = 1;
+  auto db = store::Database::Open(admin, opts);
+  if (!db.ok()) {
+    return db.status();
+  }
+  absl::Status s = (*db)->Run([&](store::Connection& c) {
+    return c.ExecuteScript(absl::StrCat("CREATE DATABASE ", name,
+                                        " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"));
+  });
+  if (!s.ok()) {
+    return s;
+  }
+  return absl::StrCat("mysql://", parsed->user, ":", parsed->password, "@", parsed->host, ":",
+                      parsed->port, "/", name);
+}
+
+}  // namespace helhed::testing

@@ -1,0 +1,34 @@
+// Fresh, empty databases for tests: a SQLite file in a temp dir, or a new
+// database on the MariaDB server that scripts/test starts.
+//
+// HELHED_TEST_MYSQL_URL: an admin URL of that server, e.g.
+//   mysql://helhed:secret@127.0.0.1:33061/mysql
+// HELHED_TEST_REQUIRE_MYSQL=1 (set by scripts/test): a missing server is a
+// failure, not a skipped backend.
+#ifndef HELHED_TESTS_SUPPORT_TEST_STORE_H_
+#define HELHED_TESTS_SUPPORT_TEST_STORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace helhed::testing {
+
+enum class Backend { kSqlite, kMysql };
+
+std::string BackendName(Backend b);
+
+// The backends to run store tests on: SQLite, and MySQL when configured or
+// required.
+std::vector<Backend> TestBackends();
+
+// A URL of a new, empty database on `b`.
+absl::StatusOr<std::string> NewStoreUrl(Backend b);
+
+// A new empty temporary directory.
+std::string TempDir();
+
+}  // namespace helhed::testing
+
+#endif  // HELHED_TESTS_SUPPORT_TEST_STORE_H_
