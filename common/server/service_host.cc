@@ -15,6 +15,7 @@
 #include "common/server/unary.h"
 #include "common/store/store_metrics.h"
 #include "google/protobuf/descriptor.h"
+#include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -147,6 +148,8 @@ int RunService(ServerConfig defaults, int argc, char** argv,
     log::Error("bad TLS configuration", log::Fields(svc).Str("error", std::string(creds.status().message())));
     return 1;
   }
+  // Keeps grpc.health.v1 in the descriptor pool, so reflection describes it.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -42,6 +42,12 @@ long Utf8Length(absl::string_view s) {
     if (len == 0 || i + len > s.size()) {
       return -1;
     }
+    // Shortest form only, no UTF-16 surrogates, nothing above U+10FFFF.
+    const unsigned char c1 = static_cast<unsigned char>(s[i + (len > 1 ? 1 : 0)]);
+    if ((len == 2 && c < 0xC2) || (c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) ||
+        (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F) || c > 0xF4) {
+      return -1;
+    }
     for (int k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
         return -1;
@@ -224,9 +230,12 @@ void Validator::RequestId(const std::string& field, absl::string_view value) {
 void Validator::SdgTarget(const std::string& field, absl::string_view code) {
   const size_t dot = code.find('.');
   int goal = 0;
+  // The goal: one or two digits without a leading zero (SimpleAtoi alone
+  // would also take "01" and "1 ").
   bool ok = dot != absl::string_view::npos && dot > 0 && dot <= 2 &&
-            absl::SimpleAtoi(code.substr(0, dot), &goal) && goal >= 1 && goal <= 17 &&
-            absl::ascii_isdigit(static_cast<unsigned char>(code[0]));
+            absl::ascii_isdigit(static_cast<unsigned char>(code[0])) &&
+            absl::ascii_isdigit(static_cast<unsigned char>(code[dot - 1])) && code[0] != '0' &&
+            absl::SimpleAtoi(code.substr(0, dot), &goal) && goal >= 1 && goal <= 17;
   if (ok) {
     absl::string_view t = code.substr(dot + 1);
     if (t.size() == 1 && absl::ascii_islower(static_cast<unsigned char>(t[0]))) {
