@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
     } else if (absl::StartsWith(a, "--roles=")) {
       roles = a.substr(8);
     } else {
-      std::fprintf(stderr, "usage: %s [--subject=S] [--municipality=730] [--roles=caseworker,manager]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--subject=S] [--municipality=730] [--roles=caseworker,manager]\n",
                    argv[0]);
       return 2;
     }

@@ -12,7 +12,8 @@ namespace {
 
 const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
   static const auto* b = new prometheus::Histogram::BucketBoundaries{
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+      0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
   return *b;
 }
 
@@ -70,7 +71,8 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
       const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
       const int code = static_cast<int>(status.error_code());
       metrics_->Handled(method_, code, elapsed.count());
-      const log::Level level = code == grpc::StatusCode::INTERNAL || code == grpc::StatusCode::UNKNOWN ||
+      const log::Level level = code == grpc::StatusCode::INTERNAL ||
+                                       code == grpc::StatusCode::UNKNOWN ||
                                        code == grpc::StatusCode::DATA_LOSS
                                    ? log::Level::kError
                                    : log::Level::kInfo;
@@ -103,11 +105,10 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
 
 const char* GrpcCodeName(int code) {
   static const char* const kNames[] = {
-      "OK",         "Canceled",          "Unknown",           "InvalidArgument",
-      "DeadlineExceeded", "NotFound",    "AlreadyExists",     "PermissionDenied",
-      "ResourceExhausted", "FailedPrecondition", "Aborted",   "OutOfRange",
-      "Unimplemented", "Internal",       "Unavailable",       "DataLoss",
-      "Unauthenticated"};
+      "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+      "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+      "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+      "DataLoss", "Unauthenticated"};
   if (code < 0 || code > 16) {
     return "Unknown";
   }
@@ -126,13 +127,16 @@ GrpcServerMetrics::GrpcServerMetrics(prometheus::Registry& registry, const std::
                    .Name("grpc_server_started_total")
                    .Help("Total number of RPCs started on the server.")
                    .Register(registry)),
-      handled_(prometheus::BuildCounter()
-                   .Name("grpc_server_handled_total")
-                   .Help("Total number of RPCs completed on the server, regardless of success or failure.")
-                   .Register(registry)),
+      handled_(
+          prometheus::BuildCounter()
+              .Name("grpc_server_handled_total")
+              .Help(
+                  "Total number of RPCs completed on the server, regardless of success or failure.")
+              .Register(registry)),
       seconds_(prometheus::BuildHistogram()
                    .Name("grpc_server_handling_seconds")
-                   .Help("Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.")
+                   .Help("Histogram of response latency (seconds) of gRPC that had been "
+                         "application-level handled by the server.")
                    .Register(registry)) {
   prometheus::BuildGauge()
       .Name("helhed_build_info")

@@ -30,11 +30,20 @@ bool SetInt(int& out, const std::string& v, int lo, int hi) {
 const std::vector<Option>& Options() {
   static const auto* opts = new std::vector<Option>{
       {"listen", "HELHED_LISTEN", "gRPC listen address",
-       [](ServerConfig& c, const std::string& v) { c.listen = v; return !v.empty(); }},
+       [](ServerConfig& c, const std::string& v) {
+         c.listen = v;
+         return !v.empty();
+       }},
       {"metrics-listen", "HELHED_METRICS_LISTEN", "metrics listen address",
-       [](ServerConfig& c, const std::string& v) { c.metrics_listen = v; return !v.empty(); }},
+       [](ServerConfig& c, const std::string& v) {
+         c.metrics_listen = v;
+         return !v.empty();
+       }},
       {"store", "HELHED_STORE", "store URL",
-       [](ServerConfig& c, const std::string& v) { c.store_url = v; return !v.empty(); }},
+       [](ServerConfig& c, const std::string& v) {
+         c.store_url = v;
+         return !v.empty();
+       }},
       {"store-pool", "HELHED_STORE_POOL", "store connections (1-256)",
        [](ServerConfig& c, const std::string& v) { return SetInt(c.store_pool, v, 1, 256); }},
       {"log-level", "HELHED_LOG_LEVEL", "debug, info, warning or error",
@@ -43,11 +52,20 @@ const std::vector<Option>& Options() {
          return v == "debug" || v == "info" || v == "warning" || v == "error";
        }},
       {"tls-cert", "HELHED_TLS_CERT", "PEM certificate file",
-       [](ServerConfig& c, const std::string& v) { c.tls_cert = v; return true; }},
+       [](ServerConfig& c, const std::string& v) {
+         c.tls_cert = v;
+         return true;
+       }},
       {"tls-key", "HELHED_TLS_KEY", "PEM private key file",
-       [](ServerConfig& c, const std::string& v) { c.tls_key = v; return true; }},
+       [](ServerConfig& c, const std::string& v) {
+         c.tls_key = v;
+         return true;
+       }},
       {"tls-client-ca", "HELHED_TLS_CLIENT_CA", "PEM CA for client certificates",
-       [](ServerConfig& c, const std::string& v) { c.tls_client_ca = v; return true; }},
+       [](ServerConfig& c, const std::string& v) {
+         c.tls_client_ca = v;
+         return true;
+       }},
       {"drain-seconds", "HELHED_DRAIN_SECONDS", "shutdown drain deadline (0-600)",
        [](ServerConfig& c, const std::string& v) {
          int s;
@@ -58,9 +76,15 @@ const std::vector<Option>& Options() {
       {"workers", "HELHED_WORKERS", "handler threads (1-512)",
        [](ServerConfig& c, const std::string& v) { return SetInt(c.workers, v, 1, 512); }},
       {"page-token-key", "HELHED_PAGE_TOKEN_KEY", "page token signing secret",
-       [](ServerConfig& c, const std::string& v) { c.page_token_key = v; return true; }},
+       [](ServerConfig& c, const std::string& v) {
+         c.page_token_key = v;
+         return true;
+       }},
       {"port-file", "HELHED_PORT_FILE", "file to write the bound ports to",
-       [](ServerConfig& c, const std::string& v) { c.port_file = v; return true; }},
+       [](ServerConfig& c, const std::string& v) {
+         c.port_file = v;
+         return true;
+       }},
   };
   return *opts;
 }

@@ -4,7 +4,8 @@
 //   flag                 environment                  meaning
 //   --listen             HELHED_LISTEN                gRPC address (host:port; port 0 picks one)
 //   --metrics-listen     HELHED_METRICS_LISTEN        Prometheus /metrics address
-//   --store              HELHED_STORE                 sqlite:///path.db or mysql://user:pw@host:port/db
+//   --store              HELHED_STORE                 sqlite:///path.db or
+//   mysql://user:pw@host:port/db
 //   --store-pool         HELHED_STORE_POOL            connections in the pool
 //   --log-level          HELHED_LOG_LEVEL             debug, info, warning, error
 //   --tls-cert           HELHED_TLS_CERT              PEM server certificate (TLS when set)
@@ -12,7 +13,8 @@
 //   --tls-client-ca      HELHED_TLS_CLIENT_CA         PEM CA; when set, clients must present a cert
 //   --drain-seconds      HELHED_DRAIN_SECONDS         how long shutdown waits for in-flight calls
 //   --workers            HELHED_WORKERS               handler threads
-//   --page-token-key     HELHED_PAGE_TOKEN_KEY        secret that signs page tokens (same on all replicas)
+//   --page-token-key     HELHED_PAGE_TOKEN_KEY        secret that signs page tokens (same on all
+//   replicas)
 //   --port-file          HELHED_PORT_FILE             write "grpc=P\nmetrics=P\n" once listening
 #ifndef HELHED_COMMON_SERVER_CONFIG_H_
 #define HELHED_COMMON_SERVER_CONFIG_H_

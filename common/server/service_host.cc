@@ -94,7 +94,8 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   try {
     exposer = std::make_unique<prometheus::Exposer>(cfg.metrics_listen, 2);
   } catch (const std::exception& e) {
-    log::Error("cannot serve metrics", log::Fields(svc).Str("address", cfg.metrics_listen).Str("error", e.what()));
+    log::Error("cannot serve metrics",
+               log::Fields(svc).Str("address", cfg.metrics_listen).Str("error", e.what()));
     return 1;
   }
   exposer->RegisterCollectable(registry);
@@ -120,7 +121,8 @@ int RunService(ServerConfig defaults, int argc, char** argv,
       log::Error("cannot open store", log::Fields(svc).Str("error", std::string(error.message())));
       return 1;
     }
-    log::Warning("store unreachable, retrying", log::Fields(svc).Str("error", std::string(error.message())));
+    log::Warning("store unreachable, retrying",
+                 log::Fields(svc).Str("error", std::string(error.message())));
     db.reset();
     absl::SleepFor(absl::Seconds(1));
   }
@@ -129,10 +131,12 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   Runtime runtime{&cfg, db.get(), &pool, registry.get()};
   std::vector<RegisteredService> services = make(runtime);
 
-  std::vector<std::string> methods = {"/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
-                                      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"};
+  std::vector<std::string> methods = {
+      "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"};
   for (const auto& s : services) {
-    const auto* desc = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(s.full_name);
+    const auto* desc =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(s.full_name);
     if (desc == nullptr) {
       log::Error("unknown service name", log::Fields(svc).Str("name", s.full_name));
       return 1;
@@ -141,11 +145,13 @@ int RunService(ServerConfig defaults, int argc, char** argv,
       methods.push_back(absl::StrCat("/", s.full_name, "/", desc->method(i)->name()));
     }
   }
-  observability::GrpcServerMetrics grpc_metrics(*registry, cfg.service_name, HELHED_VERSION, methods);
+  observability::GrpcServerMetrics grpc_metrics(*registry, cfg.service_name, HELHED_VERSION,
+                                                methods);
 
   auto creds = Credentials(cfg);
   if (!creds.ok()) {
-    log::Error("bad TLS configuration", log::Fields(svc).Str("error", std::string(creds.status().message())));
+    log::Error("bad TLS configuration",
+               log::Fields(svc).Str("error", std::string(creds.status().message())));
     return 1;
   }
   // Keeps grpc.health.v1 in the descriptor pool, so reflection describes it.
@@ -190,7 +196,9 @@ int RunService(ServerConfig defaults, int argc, char** argv,
                              .Int("grpc_port", port)
                              .Int("metrics_port", metrics_port)
                              .Str("store", db->url().Redacted())
-                             .Str("tls", cfg.tls_cert.empty() ? "off" : (cfg.tls_client_ca.empty() ? "server" : "mutual")));
+                             .Str("tls", cfg.tls_cert.empty()
+                                             ? "off"
+                                             : (cfg.tls_client_ca.empty() ? "server" : "mutual")));
 
   // Health follows the store: NOT_SERVING while it cannot be reached.
   absl::Notification stop_health;
@@ -204,7 +212,8 @@ int RunService(ServerConfig defaults, int argc, char** argv,
         if (serving) {
           log::Info("store reachable again", svc);
         } else {
-          log::Warning("store unreachable", log::Fields(svc).Str("error", std::string(ping.message())));
+          log::Warning("store unreachable",
+                       log::Fields(svc).Str("error", std::string(ping.message())));
         }
       }
     }
@@ -212,7 +221,9 @@ int RunService(ServerConfig defaults, int argc, char** argv,
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  log::Info("shutting down", log::Fields(svc).Int("signal", sig).Num("drain_seconds", absl::ToDoubleSeconds(cfg.drain)));
+  log::Info(
+      "shutting down",
+      log::Fields(svc).Int("signal", sig).Num("drain_seconds", absl::ToDoubleSeconds(cfg.drain)));
   stop_health.Notify();
   health_thread.join();
   set_health(false);

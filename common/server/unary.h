@@ -39,7 +39,8 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* ctx, WorkPool&
       return;
     }
     absl::Status status = fn(static_cast<const auth::Principal&>(p));
-    if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
+    if (status.code() == absl::StatusCode::kInternal ||
+        status.code() == absl::StatusCode::kUnknown) {
       LogInternalError(ctx, status);
     }
     reactor->Finish(ToGrpcStatus(status));

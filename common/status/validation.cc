@@ -38,7 +38,11 @@ long Utf8Length(absl::string_view s) {
   long n = 0;
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    int len = c < 0x80             ? 1
+              : (c & 0xE0) == 0xC0 ? 2
+              : (c & 0xF0) == 0xE0 ? 3
+              : (c & 0xF8) == 0xF0 ? 4
+                                   : 0;
     if (len == 0 || i + len > s.size()) {
       return -1;
     }
@@ -132,8 +136,9 @@ void Validator::Enum(const std::string& field, int value, bool (*is_valid)(int),
   }
 }
 
-void Validator::EnumList(const std::string& field, const google::protobuf::RepeatedField<int>& values,
-                         bool (*is_valid)(int), int max_items) {
+void Validator::EnumList(const std::string& field,
+                         const google::protobuf::RepeatedField<int>& values, bool (*is_valid)(int),
+                         int max_items) {
   if (values.size() > max_items) {
     v_.Add(field, absl::StrCat("must have at most ", max_items, " items"));
     return;
@@ -210,7 +215,9 @@ void Validator::CitizenId(const std::string& field, absl::string_view value) {
   if (value.empty()) {
     v_.Add(field, "is required");
   } else if (value.size() > 64 || !IsIdChars(value)) {
-    v_.Add(field, "must be 1-64 characters of letters, digits, '-' and '_' (a pseudonymous id, never a CPR number)");
+    v_.Add(field,
+           "must be 1-64 characters of letters, digits, '-' and '_' (a pseudonymous id, never a "
+           "CPR number)");
   }
 }
 
@@ -243,8 +250,9 @@ void Validator::SdgTarget(const std::string& field, absl::string_view code) {
     } else {
       int target = 0;
       ok = !t.empty() && t.size() <= 2 && absl::ascii_isdigit(static_cast<unsigned char>(t[0])) &&
-           absl::ascii_isdigit(static_cast<unsigned char>(t.back())) && absl::SimpleAtoi(t, &target) &&
-           target >= 1 && code.substr(0, dot)[0] != '0' && t[0] != '0';
+           absl::ascii_isdigit(static_cast<unsigned char>(t.back())) &&
+           absl::SimpleAtoi(t, &target) && target >= 1 && code.substr(0, dot)[0] != '0' &&
+           t[0] != '0';
     }
   }
   if (!ok) {

@@ -40,8 +40,9 @@ class Validator {
   void Line(const std::string& field, absl::string_view value, long max);
   // Multi-line text (newlines and tabs allowed); required means not blank.
   void Text(const std::string& field, absl::string_view value, long max, bool required = false);
-  void Lines(const std::string& field, const google::protobuf::RepeatedPtrField<std::string>& values,
-             int max_items, long max_len);
+  void Lines(const std::string& field,
+             const google::protobuf::RepeatedPtrField<std::string>& values, int max_items,
+             long max_len);
 
   // An enum value the proto defines; UNSPECIFIED (0) only when optional.
   void Enum(const std::string& field, int value, bool (*is_valid)(int), bool required);

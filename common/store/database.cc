@@ -105,9 +105,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(absl::string_view url,
 Database::~Database() { Close(); }
 
 absl::StatusOr<std::unique_ptr<Connection>> Database::Connect() {
-  absl::StatusOr<std::unique_ptr<Connection>> conn =
-      url_.dialect == Dialect::kSqlite ? OpenSqliteConnection(url_, options_)
-                                       : OpenMysqlConnection(url_, options_);
+  absl::StatusOr<std::unique_ptr<Connection>> conn = url_.dialect == Dialect::kSqlite
+                                                         ? OpenSqliteConnection(url_, options_)
+                                                         : OpenMysqlConnection(url_, options_);
   if (!conn.ok()) {
     return conn.status();
   }

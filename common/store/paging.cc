@@ -16,9 +16,8 @@ absl::StatusOr<int> PageSize(int requested, absl::string_view field) {
     return kDefaultPageSize;
   }
   if (requested < 0 || requested > kMaxPageSize) {
-    return InvalidField(std::string(field),
-                        absl::StrCat("must be between 1 and ", kMaxPageSize, " (0 for ",
-                                     kDefaultPageSize, ")"));
+    return InvalidField(std::string(field), absl::StrCat("must be between 1 and ", kMaxPageSize,
+                                                         " (0 for ", kDefaultPageSize, ")"));
   }
   return requested;
 }

@@ -33,13 +33,14 @@ int main(int argc, char** argv) {
       [&owned](helhed::server::Runtime& rt) {
         owned.tokens = std::make_unique<helhed::store::PageTokens>(rt.config->page_token_key);
         owned.store = std::make_unique<helhed::plans::PlansStore>(rt.db, owned.tokens.get(),
-                                                                 [] { return absl::Now(); });
+                                                                  [] { return absl::Now(); });
         std::vector<helhed::server::RegisteredService> services;
-        services.push_back({helhed::plans::v1::PlansService::service_full_name(),
-                            std::make_unique<helhed::plans::PlansServiceImpl>(*owned.store, *rt.pool)});
-        services.push_back({helhed::plans::v1::CitizenPlansService::service_full_name(),
-                            std::make_unique<helhed::plans::CitizenPlansServiceImpl>(*owned.store,
-                                                                                     *rt.pool)});
+        services.push_back(
+            {helhed::plans::v1::PlansService::service_full_name(),
+             std::make_unique<helhed::plans::PlansServiceImpl>(*owned.store, *rt.pool)});
+        services.push_back(
+            {helhed::plans::v1::CitizenPlansService::service_full_name(),
+             std::make_unique<helhed::plans::CitizenPlansServiceImpl>(*owned.store, *rt.pool)});
         return services;
       });
 }

@@ -120,8 +120,9 @@ absl::Status WriteTags(Connection& c, const char* kind, const std::string& muni,
   std::set<std::string> unique(tags.begin(), tags.end());
   for (const auto& tag : unique) {
     HELHED_RETURN_IF_ERROR(
-        c.Execute("INSERT INTO resource_tags (kind, resource_id, municipality, tag) VALUES (?, ?, ?, ?)",
-                  {kind, id, muni, tag})
+        c.Execute(
+             "INSERT INTO resource_tags (kind, resource_id, municipality, tag) VALUES (?, ?, ?, ?)",
+             {kind, id, muni, tag})
             .status());
   }
   return absl::OkStatus();
@@ -140,31 +141,30 @@ absl::Status Insert(Connection& c, const std::string& muni, const Projection& p,
       " (id, municipality, parent_id, ref_id, citizen_id, status, start_year, end_year, state,"
       " version, request_id, create_time, update_time, touch_time, body)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  HELHED_RETURN_IF_ERROR(c.Execute(sql, {m.id(), muni, p.parent_id, p.ref_id, p.citizen_id,
-                                         p.status, p.start_year, p.end_year,
-                                         static_cast<int>(RESOURCE_STATE_ACTIVE), int64_t{1},
-                                         request_id.empty() ? store::Value() : store::Value(request_id),
-                                         Micros(now), Micros(now), Micros(now),
-                                         m.SerializeAsString()})
-                             .status());
+  HELHED_RETURN_IF_ERROR(
+      c.Execute(sql, {m.id(), muni, p.parent_id, p.ref_id, p.citizen_id, p.status, p.start_year,
+                      p.end_year, static_cast<int>(RESOURCE_STATE_ACTIVE), int64_t{1},
+                      request_id.empty() ? store::Value() : store::Value(request_id), Micros(now),
+                      Micros(now), Micros(now), m.SerializeAsString()})
+          .status());
   return WriteTags(c, Kind<T>::kTable, muni, m.id(), p.tags, /*replace=*/false);
 }
 
 // Writes `m` over version `version` (which the caller read under lock).
 template <typename T>
-absl::Status Replace(Connection& c, const std::string& muni, const Projection& p,
-                     int64_t version, absl::Time now, T& m) {
+absl::Status Replace(Connection& c, const std::string& muni, const Projection& p, int64_t version,
+                     absl::Time now, T& m) {
   *m.mutable_update_time() = Ts(now);
   m.set_etag(Etag(version + 1));
   static const std::string sql = absl::StrCat(
       "UPDATE ", Kind<T>::kTable,
       " SET ref_id = ?, status = ?, start_year = ?, end_year = ?, state = ?, version = ?,"
-      " update_time = ?, touch_time = ?, body = ? WHERE municipality = ? AND id = ? AND version = ?");
+      " update_time = ?, touch_time = ?, body = ? WHERE municipality = ? AND id = ? AND version = "
+      "?");
   HELHED_ASSIGN_OR_RETURN(
-      int64_t changed,
-      c.Execute(sql, {p.ref_id, p.status, p.start_year, p.end_year, static_cast<int>(m.state()),
-                      version + 1, Micros(now), Micros(now), m.SerializeAsString(), muni, m.id(),
-                      version}));
+      int64_t changed, c.Execute(sql, {p.ref_id, p.status, p.start_year, p.end_year,
+                                       static_cast<int>(m.state()), version + 1, Micros(now),
+                                       Micros(now), m.SerializeAsString(), muni, m.id(), version}));
   if (changed != 1) {
     return absl::AbortedError("concurrent update");  // retried by the transaction helper
   }
@@ -219,7 +219,9 @@ absl::Status Select(Connection& c, const std::string& muni, const ListFilter& f,
     params.emplace_back(static_cast<int>(RESOURCE_STATE_ACTIVE));
   }
   if (!f.tag.empty()) {
-    sql += " AND id IN (SELECT resource_id FROM resource_tags WHERE municipality = ? AND kind = ? AND tag = ?)";
+    sql +=
+        " AND id IN (SELECT resource_id FROM resource_tags WHERE municipality = ? AND kind = ? AND "
+        "tag = ?)";
     params.emplace_back(muni);
     params.emplace_back(Kind<T>::kTable);
     params.emplace_back(f.tag);
@@ -278,7 +280,8 @@ struct Kind<v1::Policy> {
   static std::vector<std::string> Outputs() { return {}; }
   static void ClearOutputs(v1::Policy&) {}
   static void Validate(const v1::Policy& m, FieldViolations& v) { ValidatePolicy(m, kName, v); }
-  static absl::StatusOr<Projection> Prepare(Connection&, const std::string&, v1::Policy& m, bool = true) {
+  static absl::StatusOr<Projection> Prepare(Connection&, const std::string&, v1::Policy& m,
+                                            bool = true) {
     Projection p;
     p.start_year = m.period().start_year();
     p.end_year = m.period().end_year();
@@ -294,9 +297,11 @@ struct Kind<v1::Plan> {
   static std::vector<std::string> Outputs() { return {}; }
   static void ClearOutputs(v1::Plan&) {}
   static void Validate(const v1::Plan& m, FieldViolations& v) { ValidatePlan(m, kName, v); }
-  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Plan& m, bool check_refs = true) {
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Plan& m,
+                                            bool check_refs = true) {
     if (check_refs) {
-      HELHED_RETURN_IF_ERROR(Require<v1::Policy>(c, muni, m.policy_id(), "plan.policy_id").status());
+      HELHED_RETURN_IF_ERROR(
+          Require<v1::Policy>(c, muni, m.policy_id(), "plan.policy_id").status());
     }
     Projection p;
     p.parent_id = m.policy_id();
@@ -315,7 +320,8 @@ struct Kind<v1::Track> {
   static std::vector<std::string> Outputs() { return {}; }
   static void ClearOutputs(v1::Track&) {}
   static void Validate(const v1::Track& m, FieldViolations& v) { ValidateTrack(m, kName, v); }
-  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Track& m, bool check_refs = true) {
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Track& m,
+                                            bool check_refs = true) {
     if (check_refs) {
       HELHED_RETURN_IF_ERROR(Require<v1::Plan>(c, muni, m.plan_id(), "track.plan_id").status());
     }
@@ -335,14 +341,15 @@ struct Kind<v1::InitiativeArea> {
   static void Validate(const v1::InitiativeArea& m, FieldViolations& v) {
     ValidateInitiativeArea(m, kName, v);
   }
-  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::InitiativeArea& m, bool check_refs = true) {
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni,
+                                            v1::InitiativeArea& m, bool check_refs = true) {
     if (check_refs) {
       HELHED_RETURN_IF_ERROR(
           Require<v1::Plan>(c, muni, m.plan_id(), "initiative_area.plan_id").status());
     }
     if (check_refs && !m.track_id().empty()) {
-      HELHED_ASSIGN_OR_RETURN(auto track,
-                              Require<v1::Track>(c, muni, m.track_id(), "initiative_area.track_id"));
+      HELHED_ASSIGN_OR_RETURN(
+          auto track, Require<v1::Track>(c, muni, m.track_id(), "initiative_area.track_id"));
       if (track.msg.plan_id() != m.plan_id()) {
         return InvalidField("initiative_area.track_id", "is a track of another plan");
       }
@@ -370,10 +377,12 @@ struct Kind<v1::Activity> {
     m.clear_last_progress_time();
   }
   static void Validate(const v1::Activity& m, FieldViolations& v) { ValidateActivity(m, kName, v); }
-  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Activity& m, bool check_refs = true) {
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Activity& m,
+                                            bool check_refs = true) {
     if (check_refs) {
-      HELHED_ASSIGN_OR_RETURN(auto area, Require<v1::InitiativeArea>(c, muni, m.initiative_area_id(),
-                                                                     "activity.initiative_area_id"));
+      HELHED_ASSIGN_OR_RETURN(auto area,
+                              Require<v1::InitiativeArea>(c, muni, m.initiative_area_id(),
+                                                          "activity.initiative_area_id"));
       m.set_plan_id(area.msg.plan_id());
     }
     Projection p;
@@ -399,15 +408,18 @@ struct Kind<v1::Indicator> {
   static void Validate(const v1::Indicator& m, FieldViolations& v) {
     ValidateIndicator(m, kName, v);
   }
-  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Indicator& m, bool check_refs = true) {
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni,
+                                            v1::Indicator& m, bool check_refs = true) {
     if (check_refs) {
       HELHED_RETURN_IF_ERROR(Require<v1::Plan>(c, muni, m.plan_id(), "indicator.plan_id").status());
     }
     if (check_refs && !m.initiative_area_id().empty()) {
-      HELHED_ASSIGN_OR_RETURN(auto area, Require<v1::InitiativeArea>(c, muni, m.initiative_area_id(),
-                                                                     "indicator.initiative_area_id"));
+      HELHED_ASSIGN_OR_RETURN(auto area,
+                              Require<v1::InitiativeArea>(c, muni, m.initiative_area_id(),
+                                                          "indicator.initiative_area_id"));
       if (area.msg.plan_id() != m.plan_id()) {
-        return InvalidField("indicator.initiative_area_id", "is an initiative area of another plan");
+        return InvalidField("indicator.initiative_area_id",
+                            "is an initiative area of another plan");
       }
     }
     Projection p;
@@ -427,7 +439,8 @@ struct Kind<v1::CitizenPlan> {
   static void Validate(const v1::CitizenPlan& m, FieldViolations& v) {
     ValidateCitizenPlan(m, kName, v);
   }
-  static absl::StatusOr<Projection> Prepare(Connection&, const std::string&, v1::CitizenPlan& m, bool = true) {
+  static absl::StatusOr<Projection> Prepare(Connection&, const std::string&, v1::CitizenPlan& m,
+                                            bool = true) {
     Projection p;
     p.citizen_id = m.citizen_id();
     return p;
@@ -445,7 +458,8 @@ struct Kind<v1::Goal> {
     m.set_active(true);
   }
   static void Validate(const v1::Goal& m, FieldViolations& v) { ValidateGoal(m, kName, v); }
-  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Goal& m, bool check_refs = true) {
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Goal& m,
+                                            bool check_refs = true) {
     Projection p;
     if (check_refs) {
       HELHED_ASSIGN_OR_RETURN(auto plan, Require<v1::CitizenPlan>(c, muni, m.citizen_plan_id(),
@@ -453,9 +467,9 @@ struct Kind<v1::Goal> {
       p.citizen_id = plan.msg.citizen_id();
     }
     if (check_refs && !m.initiative_area_id().empty()) {
-      HELHED_RETURN_IF_ERROR(Require<v1::InitiativeArea>(c, muni, m.initiative_area_id(),
-                                                         "goal.initiative_area_id")
-                                 .status());
+      HELHED_RETURN_IF_ERROR(
+          Require<v1::InitiativeArea>(c, muni, m.initiative_area_id(), "goal.initiative_area_id")
+              .status());
     }
     p.parent_id = m.citizen_plan_id();
     p.ref_id = m.initiative_area_id();
@@ -473,7 +487,8 @@ struct Kind<v1::Action> {
   static std::vector<std::string> Outputs() { return {}; }
   static void ClearOutputs(v1::Action&) {}
   static void Validate(const v1::Action& m, FieldViolations& v) { ValidateAction(m, kName, v); }
-  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Action& m, bool check_refs = true) {
+  static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Action& m,
+                                            bool check_refs = true) {
     Projection p;
     if (check_refs) {
       HELHED_ASSIGN_OR_RETURN(auto goal, Require<v1::Goal>(c, muni, m.goal_id(), "action.goal_id"));
@@ -519,8 +534,8 @@ absl::Status CheckMask(const google::protobuf::FieldMask& mask) {
   for (int i = 0; i < mask.paths_size(); ++i) {
     if (allowed.count(mask.paths(i)) == 0) {
       v.Add(absl::StrCat("update_mask.paths[", i, "]"),
-            absl::StrCat("\"", mask.paths(i).substr(0, 64), "\" is not a field of ",
-                         Kind<T>::kName, " that can be changed"));
+            absl::StrCat("\"", mask.paths(i).substr(0, 64), "\" is not a field of ", Kind<T>::kName,
+                         " that can be changed"));
     }
   }
   return v.ToStatus();
@@ -528,9 +543,9 @@ absl::Status CheckMask(const google::protobuf::FieldMask& mask) {
 
 // The scope of a list's page tokens: the kind and the filters.
 std::string Scope(const char* kind, const ListFilter& f) {
-  return absl::StrCat(kind, "|", f.parent_id, "|", f.ref_id, "|", f.citizen_id, "|",
-                      f.has_status, ":", f.status, "|", f.year, "|", f.tag, "|", f.restrict_ids,
-                      ":", absl::StrJoin(f.ids, ","), "|", f.focus_year, "|", f.include_archived);
+  return absl::StrCat(kind, "|", f.parent_id, "|", f.ref_id, "|", f.citizen_id, "|", f.has_status,
+                      ":", f.status, "|", f.year, "|", f.tag, "|", f.restrict_ids, ":",
+                      absl::StrJoin(f.ids, ","), "|", f.focus_year, "|", f.include_archived);
 }
 
 // Dated entries (progress updates, measurements, assessments).
@@ -770,15 +785,15 @@ absl::Status PlansStore::List(const std::string& muni, const ListFilter& filter,
   });
 }
 
-#define HELHED_PLANS_INSTANTIATE(T)                                                              \
-  template absl::Status PlansStore::Create<T>(const std::string&, const T&, const std::string&,  \
-                                              T*);                                               \
+#define HELHED_PLANS_INSTANTIATE(T)                                                             \
+  template absl::Status PlansStore::Create<T>(const std::string&, const T&, const std::string&, \
+                                              T*);                                              \
   template absl::Status PlansStore::Get<T>(const std::string&, const std::string&, T*);         \
-  template absl::Status PlansStore::Update<T>(const std::string&, const T&,                      \
-                                              const google::protobuf::FieldMask&, T*);           \
-  template absl::Status PlansStore::Archive<T>(const std::string&, const std::string&,           \
-                                               const std::string&, T*);                          \
-  template absl::Status PlansStore::List<T>(const std::string&, const ListFilter&, const Page&,  \
+  template absl::Status PlansStore::Update<T>(const std::string&, const T&,                     \
+                                              const google::protobuf::FieldMask&, T*);          \
+  template absl::Status PlansStore::Archive<T>(const std::string&, const std::string&,          \
+                                               const std::string&, T*);                         \
+  template absl::Status PlansStore::List<T>(const std::string&, const ListFilter&, const Page&, \
                                             google::protobuf::RepeatedPtrField<T>*, std::string*);
 HELHED_PLANS_INSTANTIATE(v1::Policy)
 HELHED_PLANS_INSTANTIATE(v1::Plan)
@@ -805,8 +820,7 @@ absl::Status PlansStore::AddProgress(const std::string& muni, const std::string&
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
     v1::ActivityProgress existing;
-    HELHED_ASSIGN_OR_RETURN(bool found,
-                            FindEntry(c, muni, kProgress, req.request_id(), &existing));
+    HELHED_ASSIGN_OR_RETURN(bool found, FindEntry(c, muni, kProgress, req.request_id(), &existing));
     HELHED_ASSIGN_OR_RETURN(auto act, Load<v1::Activity>(c, muni, req.activity_id(), true));
     if (found) {
       *out->mutable_progress() = existing;
@@ -820,14 +834,15 @@ absl::Status PlansStore::AddProgress(const std::string& muni, const std::string&
     v1::ActivityProgress e = req.progress();
     e.set_activity_id(act.msg.id());
     e.set_author(subject);
-    HELHED_RETURN_IF_ERROR(InsertEntry(c, muni, kProgress, act.msg.id(),
-                                       DateKey(e.update_date()), req.request_id(), now, e));
+    HELHED_RETURN_IF_ERROR(InsertEntry(c, muni, kProgress, act.msg.id(), DateKey(e.update_date()),
+                                       req.request_id(), now, e));
     v1::Activity a = act.msg;
     if (e.new_status() != v1::ACTIVITY_STATUS_UNSPECIFIED) {
       a.set_status(e.new_status());
     }
     *a.mutable_last_progress_time() = Ts(now);
-    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<v1::Activity>::Prepare(c, muni, a, /*check_refs=*/false));
+    HELHED_ASSIGN_OR_RETURN(Projection p,
+                            Kind<v1::Activity>::Prepare(c, muni, a, /*check_refs=*/false));
     HELHED_RETURN_IF_ERROR(Replace(c, muni, p, act.version, now, a));
     *out->mutable_progress() = std::move(e);
     *out->mutable_activity() = std::move(a);
@@ -877,7 +892,8 @@ absl::Status PlansStore::RecordMeasurement(const std::string& muni,
       *i.mutable_latest() = e.value();
     }
     *i.mutable_last_measurement_time() = Ts(now);
-    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<v1::Indicator>::Prepare(c, muni, i, /*check_refs=*/false));
+    HELHED_ASSIGN_OR_RETURN(Projection p,
+                            Kind<v1::Indicator>::Prepare(c, muni, i, /*check_refs=*/false));
     HELHED_RETURN_IF_ERROR(Replace(c, muni, p, ind.version, now, i));
     *out->mutable_measurement() = std::move(e);
     *out->mutable_indicator() = std::move(i);
@@ -929,7 +945,8 @@ absl::Status PlansStore::AddAssessment(const std::string& muni, const v1::AddAss
       g.set_outcome(e.outcome());
       g.set_active(e.outcome() != v1::GOAL_OUTCOME_CLOSED);
     }
-    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<v1::Goal>::Prepare(c, muni, g, /*check_refs=*/false));
+    HELHED_ASSIGN_OR_RETURN(Projection p,
+                            Kind<v1::Goal>::Prepare(c, muni, g, /*check_refs=*/false));
     HELHED_RETURN_IF_ERROR(Replace(c, muni, p, goal.version, now, g));
     *out->mutable_assessment() = std::move(e);
     *out->mutable_goal() = std::move(g);
@@ -957,7 +974,8 @@ absl::Status PlansStore::SetYearlyFocus(const std::string& muni, const v1::Yearl
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   absl::Status status = db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto plan, Load<v1::Plan>(c, muni, focus.plan_id(), false));
-    if (focus.year() < plan.msg.period().start_year() || focus.year() > plan.msg.period().end_year()) {
+    if (focus.year() < plan.msg.period().start_year() ||
+        focus.year() > plan.msg.period().end_year()) {
       return InvalidField("focus.year", absl::StrCat("is outside the plan's period ",
                                                      plan.msg.period().start_year(), "-",
                                                      plan.msg.period().end_year()));
@@ -1007,7 +1025,8 @@ absl::Status PlansStore::SetYearlyFocus(const std::string& muni, const v1::Yearl
     return absl::OkStatus();
   });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
-    return absl::FailedPreconditionError("the focus of this year was set concurrently; read it again");
+    return absl::FailedPreconditionError(
+        "the focus of this year was set concurrently; read it again");
   }
   return status;
 }
@@ -1078,10 +1097,11 @@ absl::Status PlansStore::GetStatusReport(const std::string& muni,
                      });
     HELHED_ASSIGN_OR_RETURN(
         Rows progress,
-        c.Query("SELECT e.parent_id, e.body FROM entries e JOIN activities a ON a.id = e.parent_id"
-                " WHERE e.municipality = ? AND e.kind = ? AND a.municipality = ? AND a.ref_id = ?"
-                " AND e.entry_date BETWEEN ? AND ? ORDER BY e.seq",
-                {muni, kProgress, muni, req.plan_id(), req.year() * 10000, req.year() * 10000 + 1231}));
+        c.Query(
+            "SELECT e.parent_id, e.body FROM entries e JOIN activities a ON a.id = e.parent_id"
+            " WHERE e.municipality = ? AND e.kind = ? AND a.municipality = ? AND a.ref_id = ?"
+            " AND e.entry_date BETWEEN ? AND ? ORDER BY e.seq",
+            {muni, kProgress, muni, req.plan_id(), req.year() * 10000, req.year() * 10000 + 1231}));
     for (const auto& r : progress) {
       v1::ActivityProgress p;
       if (!p.ParseFromString(r[1].AsString())) {
@@ -1091,10 +1111,11 @@ absl::Status PlansStore::GetStatusReport(const std::string& muni,
     }
     HELHED_ASSIGN_OR_RETURN(
         Rows ms,
-        c.Query("SELECT e.parent_id, e.body FROM entries e JOIN indicators i ON i.id = e.parent_id"
-                " WHERE e.municipality = ? AND e.kind = ? AND i.municipality = ? AND i.parent_id = ?"
-                " AND e.entry_date <= ? ORDER BY e.seq",
-                {muni, kMeasurement, muni, req.plan_id(), req.year() * 10000 + 1231}));
+        c.Query(
+            "SELECT e.parent_id, e.body FROM entries e JOIN indicators i ON i.id = e.parent_id"
+            " WHERE e.municipality = ? AND e.kind = ? AND i.municipality = ? AND i.parent_id = ?"
+            " AND e.entry_date <= ? ORDER BY e.seq",
+            {muni, kMeasurement, muni, req.plan_id(), req.year() * 10000 + 1231}));
     for (const auto& r : ms) {
       v1::Measurement m;
       if (!m.ParseFromString(r[1].AsString())) {

@@ -70,14 +70,14 @@ class PlansStore {
 
   absl::Status SetYearlyFocus(const std::string& municipality, const v1::YearlyFocus& focus,
                               v1::YearlyFocus* out);
-  absl::Status GetYearlyFocus(const std::string& municipality, const std::string& plan_id,
-                              int year, v1::YearlyFocus* out);
+  absl::Status GetYearlyFocus(const std::string& municipality, const std::string& plan_id, int year,
+                              v1::YearlyFocus* out);
 
   absl::Status GetStatusReport(const std::string& municipality,
                                const v1::GetStatusReportRequest& req,
                                v1::GetStatusReportResponse* out);
-  absl::Status ListStaleItems(const std::string& municipality, const std::string& plan_id,
-                              int days, v1::ListStaleItemsResponse* out);
+  absl::Status ListStaleItems(const std::string& municipality, const std::string& plan_id, int days,
+                              v1::ListStaleItemsResponse* out);
   absl::Status CountActiveGoals(const std::string& municipality,
                                 const std::string& initiative_area_id,
                                 v1::CountActiveGoalsResponse* out);

@@ -420,7 +420,9 @@ TEST_P(PlansIntegrationTest, CitizenDataNeverReachesLogsOrMetrics) {
 
 INSTANTIATE_TEST_SUITE_P(Stores, PlansIntegrationTest,
                          ::testing::ValuesIn(helhed::testing::TestBackends()),
-                         [](const ::testing::TestParamInfo<Backend>& p) { return helhed::testing::BackendName(p.param); });
+                         [](const ::testing::TestParamInfo<Backend>& p) {
+                           return helhed::testing::BackendName(p.param);
+                         });
 
 }  // namespace
 }  // namespace helhed::plans

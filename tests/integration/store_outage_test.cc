@@ -62,8 +62,9 @@ TEST(StoreOutageTest, MysqlOutageIsNotServingThenRecoversWithoutRestart) {
   ASSERT_TRUE(parsed.ok());
   auto proxy = helhed::testing::TcpProxy::Start(parsed->port);
   ASSERT_TRUE(proxy.ok()) << proxy.status();
-  const std::string via_proxy = absl::StrCat("mysql://", parsed->user, ":", parsed->password,
-                                             "@127.0.0.1:", (*proxy)->port(), "/", parsed->database);
+  const std::string via_proxy =
+      absl::StrCat("mysql://", parsed->user, ":", parsed->password, "@127.0.0.1:", (*proxy)->port(),
+                   "/", parsed->database);
   auto service = helhed::testing::ServiceProcess::Start(HELHED_PLANS_BINARY, via_proxy);
   ASSERT_TRUE(service.ok()) << service.status();
   auto channel = (*service)->NewChannel();

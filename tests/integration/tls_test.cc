@@ -25,9 +25,10 @@ class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = helhed::testing::TempDir();
-    ASSERT_EQ(std::system(absl::StrCat(HELHED_SOURCE_DIR, "/scripts/dev-certs ", dir_, " >/dev/null")
-                              .c_str()),
-              0);
+    ASSERT_EQ(
+        std::system(
+            absl::StrCat(HELHED_SOURCE_DIR, "/scripts/dev-certs ", dir_, " >/dev/null").c_str()),
+        0);
   }
 
   bool Check(int port, const std::shared_ptr<grpc::ChannelCredentials>& creds) {

@@ -30,10 +30,9 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
               "--listen=127.0.0.1:0",
               "--metrics-listen=127.0.0.1:0",
               "--port-file=" + p->dir_ + "/ports",
-              std::string("--log-level=") +
-                  (std::getenv("HELHED_TEST_SERVICE_LOG_LEVEL") != nullptr
-                       ? std::getenv("HELHED_TEST_SERVICE_LOG_LEVEL")
-                       : "warning")};
+              std::string("--log-level=") + (std::getenv("HELHED_TEST_SERVICE_LOG_LEVEL") != nullptr
+                                                 ? std::getenv("HELHED_TEST_SERVICE_LOG_LEVEL")
+                                                 : "warning")};
   for (auto& a : extra_args) {
     p->args_.push_back(std::move(a));
   }

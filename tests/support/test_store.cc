@@ -32,8 +32,8 @@ std::vector<Backend> TestBackends() {
 }
 
 std::string TempDir() {
-  std::string tmpl = absl::StrCat(Env("TMPDIR") != nullptr ? Env("TMPDIR") : "/tmp",
-                                  "/helhed-test-XXXXXX");
+  std::string tmpl =
+      absl::StrCat(Env("TMPDIR") != nullptr ? Env("TMPDIR") : "/tmp", "/helhed-test-XXXXXX");
   char* dir = mkdtemp(tmpl.data());
   return dir == nullptr ? "/tmp" : std::string(dir);
 }
@@ -45,7 +45,8 @@ absl::StatusOr<std::string> NewStoreUrl(Backend b) {
   const char* admin = Env("HELHED_TEST_MYSQL_URL");
   if (admin == nullptr) {
     return absl::FailedPreconditionError(
-        "HELHED_TEST_MYSQL_URL is not set: run the tests through scripts/test, which starts MariaDB");
+        "HELHED_TEST_MYSQL_URL is not set: run the tests through scripts/test, which starts "
+        "MariaDB");
   }
   auto parsed = store::ParseStoreUrl(admin);
   if (!parsed.ok()) {
@@ -61,8 +62,8 @@ absl::StatusOr<std::string> NewStoreUrl(Backend b) {
     return db.status();
   }
   absl::Status s = (*db)->Run([&](store::Connection& c) {
-    return c.ExecuteScript(absl::StrCat("CREATE DATABASE ", name,
-                                        " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"));
+    return c.ExecuteScript(
+        absl::StrCat("CREATE DATABASE ", name, " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"));
   });
   if (!s.ok()) {
     return s;

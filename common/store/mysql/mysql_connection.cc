@@ -1,17 +1,17 @@
 #include "common/store/mysql/mysql_connection.h"
 
-#include <algorithm>
-#include <cctype>
-#include <exception>
-#include <limits>
-#include <utility>
-
 #include <cppconn/datatype.h>
 #include <cppconn/exception.h>
 #include <cppconn/parameter_metadata.h>
 #include <cppconn/resultset.h>
 #include <cppconn/resultset_metadata.h>
 #include <mysql_driver.h>
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+#include <limits>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -90,8 +90,7 @@ absl::Status StatusFromCurrentException(absl::string_view op, bool* broken) noex
   } catch (const sql::SQLException& e) {
     return MysqlErrorStatus(op, e.getErrorCode(), e.getSQLState(), e.what(), broken);
   } catch (const std::exception& e) {
-    return absl::InternalError(
-        absl::StrCat("mysql ", op, ": ", RedactMysqlErrorText(e.what())));
+    return absl::InternalError(absl::StrCat("mysql ", op, ": ", RedactMysqlErrorText(e.what())));
   } catch (...) {
     return absl::InternalError(absl::StrCat("mysql ", op, ": unknown exception"));
   }
@@ -447,8 +446,7 @@ absl::StatusOr<Rows> MysqlConnection::Query(absl::string_view sql_text, const Pa
   }
 }
 
-absl::StatusOr<int64_t> MysqlConnection::Execute(absl::string_view sql_text,
-                                                 const Params& params) {
+absl::StatusOr<int64_t> MysqlConnection::Execute(absl::string_view sql_text, const Params& params) {
   if (broken_) {
     return BrokenStatus("execute");
   }
@@ -545,9 +543,8 @@ sql::PreparedStatement* MysqlConnection::Prepare(const std::string& text) {
 void MysqlConnection::Bind(sql::PreparedStatement* stmt, const Params& params) {
   const int expected = stmt->getParameterMetaData()->getParameterCount();
   if (expected != static_cast<int>(params.size())) {
-    throw sql::InvalidArgumentException(absl::StrCat("statement has ", expected,
-                                                     " placeholders but ", params.size(),
-                                                     " values were given"));
+    throw sql::InvalidArgumentException(absl::StrCat(
+        "statement has ", expected, " placeholders but ", params.size(), " values were given"));
   }
   stmt->clearParameters();
   for (size_t i = 0; i < params.size(); ++i) {

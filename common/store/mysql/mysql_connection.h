@@ -14,15 +14,15 @@
 #ifndef HELHED_COMMON_STORE_MYSQL_MYSQL_CONNECTION_H_
 #define HELHED_COMMON_STORE_MYSQL_MYSQL_CONNECTION_H_
 
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/statement.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <cppconn/connection.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/statement.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

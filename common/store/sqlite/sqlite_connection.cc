@@ -17,8 +17,8 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenSqliteConnection(const StoreUrl&
 absl::StatusOr<std::unique_ptr<Connection>> SqliteConnection::Open(const std::string& path,
                                                                    int busy_timeout_ms) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
@@ -76,8 +76,8 @@ absl::StatusOr<sqlite3_stmt*> SqliteConnection::Prepare(absl::string_view sql,
   }
   if (sqlite3_bind_parameter_count(stmt) != static_cast<int>(params.size())) {
     return absl::InternalError(absl::StrCat("sqlite: statement takes ",
-                                            sqlite3_bind_parameter_count(stmt),
-                                            " parameters, got ", params.size()));
+                                            sqlite3_bind_parameter_count(stmt), " parameters, got ",
+                                            params.size()));
   }
   for (size_t i = 0; i < params.size(); ++i) {
     const int idx = static_cast<int>(i) + 1;

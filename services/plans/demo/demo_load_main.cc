@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
     } else if (absl::StartsWith(a, "--file=")) {
       file = a.substr(7);
     } else {
-      std::fprintf(stderr, "usage: %s [--target=host:port] [--file=demo_data.textproto]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--target=host:port] [--file=demo_data.textproto]\n",
+                   argv[0]);
       return 2;
     }
   }

@@ -68,12 +68,12 @@ class Loader {
     *req.mutable_policy() = p.policy();
     req.set_request_id(RequestId(key));
     v1::CreatePolicyResponse resp;
-    HELHED_RETURN_IF_ERROR(Invoke(req, &resp, [&](auto* c, auto& r, auto* o) {
-      return plans_->CreatePolicy(c, r, o);
-    }, key));
+    HELHED_RETURN_IF_ERROR(Invoke(
+        req, &resp, [&](auto* c, auto& r, auto* o) { return plans_->CreatePolicy(c, r, o); }, key));
     Created("policies", key, resp.policy().id());
     for (int i = 0; i < p.plans_size(); ++i) {
-      HELHED_RETURN_IF_ERROR(LoadPlan(p.plans(i), resp.policy().id(), absl::StrCat(key, "/plan/", i)));
+      HELHED_RETURN_IF_ERROR(
+          LoadPlan(p.plans(i), resp.policy().id(), absl::StrCat(key, "/plan/", i)));
     }
     return absl::OkStatus();
   }
@@ -84,9 +84,8 @@ class Loader {
     req.mutable_plan()->set_policy_id(policy_id);
     req.set_request_id(RequestId(key));
     v1::CreatePlanResponse resp;
-    HELHED_RETURN_IF_ERROR(Invoke(req, &resp, [&](auto* c, auto& r, auto* o) {
-      return plans_->CreatePlan(c, r, o);
-    }, key));
+    HELHED_RETURN_IF_ERROR(Invoke(
+        req, &resp, [&](auto* c, auto& r, auto* o) { return plans_->CreatePlan(c, r, o); }, key));
     const std::string plan_id = resp.plan().id();
     Created("plans", key, plan_id);
     std::map<std::string, std::string> tracks;
@@ -100,9 +99,9 @@ class Loader {
       const std::string tkey = absl::StrCat(key, "/track/", p.tracks(i).key());
       tr.set_request_id(RequestId(tkey));
       v1::CreateTrackResponse tresp;
-      HELHED_RETURN_IF_ERROR(Invoke(tr, &tresp, [&](auto* c, auto& r, auto* o) {
-        return plans_->CreateTrack(c, r, o);
-      }, tkey));
+      HELHED_RETURN_IF_ERROR(Invoke(
+          tr, &tresp, [&](auto* c, auto& r, auto* o) { return plans_->CreateTrack(c, r, o); },
+          tkey));
       tracks[p.tracks(i).key()] = tresp.track().id();
       Created("tracks", tkey, tresp.track().id());
     }
@@ -114,7 +113,8 @@ class Loader {
       if (!a.track_key().empty()) {
         auto t = tracks.find(a.track_key());
         if (t == tracks.end()) {
-          return absl::InvalidArgumentError(absl::StrCat(a.key(), ": unknown track ", a.track_key()));
+          return absl::InvalidArgumentError(
+              absl::StrCat(a.key(), ": unknown track ", a.track_key()));
         }
         ar.mutable_initiative_area()->set_track_id(t->second);
       }
@@ -124,9 +124,9 @@ class Loader {
       const std::string akey = absl::StrCat(key, "/area/", a.key());
       ar.set_request_id(RequestId(akey));
       v1::CreateInitiativeAreaResponse aresp;
-      HELHED_RETURN_IF_ERROR(Invoke(ar, &aresp, [&](auto* c, auto& r, auto* o) {
-        return plans_->CreateInitiativeArea(c, r, o);
-      }, akey));
+      HELHED_RETURN_IF_ERROR(Invoke(
+          ar, &aresp,
+          [&](auto* c, auto& r, auto* o) { return plans_->CreateInitiativeArea(c, r, o); }, akey));
       const std::string area_id = aresp.initiative_area().id();
       area_ids_[a.key()] = area_id;
       Created("initiative_areas", a.key(), area_id);
@@ -135,8 +135,8 @@ class Loader {
             LoadActivity(a.activities(j), area_id, absl::StrCat(akey, "/activity/", j)));
       }
       for (int j = 0; j < a.indicators_size(); ++j) {
-        HELHED_RETURN_IF_ERROR(LoadIndicator(a.indicators(j), plan_id, area_id,
-                                             absl::StrCat(akey, "/indicator/", j)));
+        HELHED_RETURN_IF_ERROR(
+            LoadIndicator(a.indicators(j), plan_id, area_id, absl::StrCat(akey, "/indicator/", j)));
       }
     }
     for (int j = 0; j < p.indicators_size(); ++j) {
@@ -156,9 +156,9 @@ class Loader {
     req.mutable_activity()->set_initiative_area_id(area_id);
     req.set_request_id(RequestId(key));
     v1::CreateActivityResponse resp;
-    HELHED_RETURN_IF_ERROR(Invoke(req, &resp, [&](auto* c, auto& r, auto* o) {
-      return plans_->CreateActivity(c, r, o);
-    }, key));
+    HELHED_RETURN_IF_ERROR(Invoke(
+        req, &resp, [&](auto* c, auto& r, auto* o) { return plans_->CreateActivity(c, r, o); },
+        key));
     Created("activities", key, resp.activity().id());
     for (int i = 0; i < a.progress_size(); ++i) {
       v1::AddActivityProgressRequest pr;
@@ -167,9 +167,9 @@ class Loader {
       const std::string pkey = absl::StrCat(key, "/progress/", i);
       pr.set_request_id(RequestId(pkey));
       v1::AddActivityProgressResponse presp;
-      HELHED_RETURN_IF_ERROR(Invoke(pr, &presp, [&](auto* c, auto& r, auto* o) {
-        return plans_->AddActivityProgress(c, r, o);
-      }, pkey));
+      HELHED_RETURN_IF_ERROR(Invoke(
+          pr, &presp,
+          [&](auto* c, auto& r, auto* o) { return plans_->AddActivityProgress(c, r, o); }, pkey));
       Created("progress_updates", pkey, presp.progress().id());
     }
     return absl::OkStatus();
@@ -183,9 +183,9 @@ class Loader {
     req.mutable_indicator()->set_initiative_area_id(area_id);
     req.set_request_id(RequestId(key));
     v1::CreateIndicatorResponse resp;
-    HELHED_RETURN_IF_ERROR(Invoke(req, &resp, [&](auto* c, auto& r, auto* o) {
-      return plans_->CreateIndicator(c, r, o);
-    }, key));
+    HELHED_RETURN_IF_ERROR(Invoke(
+        req, &resp, [&](auto* c, auto& r, auto* o) { return plans_->CreateIndicator(c, r, o); },
+        key));
     Created("indicators", key, resp.indicator().id());
     for (int i = 0; i < d.measurements_size(); ++i) {
       v1::RecordMeasurementRequest mr;
@@ -194,9 +194,9 @@ class Loader {
       const std::string mkey = absl::StrCat(key, "/measurement/", i);
       mr.set_request_id(RequestId(mkey));
       v1::RecordMeasurementResponse mresp;
-      HELHED_RETURN_IF_ERROR(Invoke(mr, &mresp, [&](auto* c, auto& r, auto* o) {
-        return plans_->RecordMeasurement(c, r, o);
-      }, mkey));
+      HELHED_RETURN_IF_ERROR(Invoke(
+          mr, &mresp, [&](auto* c, auto& r, auto* o) { return plans_->RecordMeasurement(c, r, o); },
+          mkey));
       Created("measurements", mkey, mresp.measurement().id());
     }
     return absl::OkStatus();
@@ -207,9 +207,8 @@ class Loader {
     get.set_plan_id(plan_id);
     get.set_year(f.year());
     v1::GetYearlyFocusResponse got;
-    absl::Status s = Invoke(get, &got, [&](auto* c, auto& r, auto* o) {
-      return plans_->GetYearlyFocus(c, r, o);
-    }, key);
+    absl::Status s = Invoke(
+        get, &got, [&](auto* c, auto& r, auto* o) { return plans_->GetYearlyFocus(c, r, o); }, key);
     if (s.ok()) {
       result.ids[key] = absl::StrCat(plan_id, "/", f.year());  // set by an earlier load
       return absl::OkStatus();
@@ -229,9 +228,9 @@ class Loader {
       req.mutable_focus()->add_initiative_area_ids(it->second);
     }
     v1::SetYearlyFocusResponse resp;
-    HELHED_RETURN_IF_ERROR(Invoke(req, &resp, [&](auto* c, auto& r, auto* o) {
-      return plans_->SetYearlyFocus(c, r, o);
-    }, key));
+    HELHED_RETURN_IF_ERROR(Invoke(
+        req, &resp, [&](auto* c, auto& r, auto* o) { return plans_->SetYearlyFocus(c, r, o); },
+        key));
     Created("yearly_focus", key, absl::StrCat(plan_id, "/", f.year()));
     return absl::OkStatus();
   }
@@ -241,9 +240,9 @@ class Loader {
     *req.mutable_citizen_plan() = p.plan();
     req.set_request_id(RequestId(key));
     v1::CreateCitizenPlanResponse resp;
-    HELHED_RETURN_IF_ERROR(Invoke(req, &resp, [&](auto* c, auto& r, auto* o) {
-      return citizens_->CreateCitizenPlan(c, r, o);
-    }, key));
+    HELHED_RETURN_IF_ERROR(Invoke(
+        req, &resp,
+        [&](auto* c, auto& r, auto* o) { return citizens_->CreateCitizenPlan(c, r, o); }, key));
     Created("citizen_plans", key, resp.citizen_plan().id());
     for (int i = 0; i < p.goals_size(); ++i) {
       const auto& g = p.goals(i);
@@ -254,15 +253,16 @@ class Loader {
       if (!g.area_key().empty()) {
         auto it = area_ids_.find(g.area_key());
         if (it == area_ids_.end()) {
-          return absl::InvalidArgumentError(absl::StrCat(gkey, ": unknown area key ", g.area_key()));
+          return absl::InvalidArgumentError(
+              absl::StrCat(gkey, ": unknown area key ", g.area_key()));
         }
         gr.mutable_goal()->set_initiative_area_id(it->second);
       }
       gr.set_request_id(RequestId(gkey));
       v1::CreateGoalResponse gresp;
-      HELHED_RETURN_IF_ERROR(Invoke(gr, &gresp, [&](auto* c, auto& r, auto* o) {
-        return citizens_->CreateGoal(c, r, o);
-      }, gkey));
+      HELHED_RETURN_IF_ERROR(Invoke(
+          gr, &gresp, [&](auto* c, auto& r, auto* o) { return citizens_->CreateGoal(c, r, o); },
+          gkey));
       Created("goals", gkey, gresp.goal().id());
       for (int j = 0; j < g.actions_size(); ++j) {
         v1::CreateActionRequest ar;
@@ -271,9 +271,9 @@ class Loader {
         const std::string akey = absl::StrCat(gkey, "/action/", j);
         ar.set_request_id(RequestId(akey));
         v1::CreateActionResponse aresp;
-        HELHED_RETURN_IF_ERROR(Invoke(ar, &aresp, [&](auto* c, auto& r, auto* o) {
-          return citizens_->CreateAction(c, r, o);
-        }, akey));
+        HELHED_RETURN_IF_ERROR(Invoke(
+            ar, &aresp, [&](auto* c, auto& r, auto* o) { return citizens_->CreateAction(c, r, o); },
+            akey));
         Created("actions", akey, aresp.action().id());
       }
       for (int j = 0; j < g.assessments_size(); ++j) {
@@ -283,9 +283,9 @@ class Loader {
         const std::string akey = absl::StrCat(gkey, "/assessment/", j);
         ar.set_request_id(RequestId(akey));
         v1::AddAssessmentResponse aresp;
-        HELHED_RETURN_IF_ERROR(Invoke(ar, &aresp, [&](auto* c, auto& r, auto* o) {
-          return citizens_->AddAssessment(c, r, o);
-        }, akey));
+        HELHED_RETURN_IF_ERROR(Invoke(
+            ar, &aresp,
+            [&](auto* c, auto& r, auto* o) { return citizens_->AddAssessment(c, r, o); }, akey));
         Created("assessments", akey, aresp.assessment().id());
       }
     }

@@ -22,7 +22,7 @@ struct ReportInput {
   std::map<std::string, std::vector<v1::ActivityProgress>> progress;  // by activity id
   std::vector<v1::Indicator> indicators;
   std::map<std::string, std::vector<v1::Measurement>> measurements;  // by indicator id
-  std::vector<std::string> focus_area_ids;  // the year's focus, if any
+  std::vector<std::string> focus_area_ids;                           // the year's focus, if any
   int year = 0;
   google::type::Date as_of;
 };
