@@ -819,9 +819,11 @@ absl::Status PlansStore::AddProgress(const std::string& muni, const std::string&
   ValidateProgress(req.progress(), "progress", v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
+    // Lock the parent first: a concurrent retry of the same request then
+    // waits here and finds the entry below instead of inserting it twice.
+    HELHED_ASSIGN_OR_RETURN(auto act, Load<v1::Activity>(c, muni, req.activity_id(), true));
     v1::ActivityProgress existing;
     HELHED_ASSIGN_OR_RETURN(bool found, FindEntry(c, muni, kProgress, req.request_id(), &existing));
-    HELHED_ASSIGN_OR_RETURN(auto act, Load<v1::Activity>(c, muni, req.activity_id(), true));
     if (found) {
       *out->mutable_progress() = existing;
       *out->mutable_activity() = act.msg;
@@ -870,10 +872,12 @@ absl::Status PlansStore::RecordMeasurement(const std::string& muni,
   ValidateMeasurement(req.measurement(), "measurement", v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
+    // Lock the parent first: a concurrent retry of the same request then
+    // waits here and finds the entry below instead of inserting it twice.
+    HELHED_ASSIGN_OR_RETURN(auto ind, Load<v1::Indicator>(c, muni, req.indicator_id(), true));
     v1::Measurement existing;
     HELHED_ASSIGN_OR_RETURN(bool found,
                             FindEntry(c, muni, kMeasurement, req.request_id(), &existing));
-    HELHED_ASSIGN_OR_RETURN(auto ind, Load<v1::Indicator>(c, muni, req.indicator_id(), true));
     if (found) {
       *out->mutable_measurement() = existing;
       *out->mutable_indicator() = ind.msg;
@@ -920,10 +924,12 @@ absl::Status PlansStore::AddAssessment(const std::string& muni, const v1::AddAss
   ValidateAssessment(req.assessment(), "assessment", v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
+    // Lock the parent first: a concurrent retry of the same request then
+    // waits here and finds the entry below instead of inserting it twice.
+    HELHED_ASSIGN_OR_RETURN(auto goal, Load<v1::Goal>(c, muni, req.goal_id(), true));
     v1::Assessment existing;
     HELHED_ASSIGN_OR_RETURN(bool found,
                             FindEntry(c, muni, kAssessment, req.request_id(), &existing));
-    HELHED_ASSIGN_OR_RETURN(auto goal, Load<v1::Goal>(c, muni, req.goal_id(), true));
     if (found) {
       *out->mutable_assessment() = existing;
       *out->mutable_goal() = goal.msg;

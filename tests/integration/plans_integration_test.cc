@@ -193,6 +193,58 @@ TEST_P(PlansIntegrationTest, RetriedCreateReturnsTheFirstResult) {
   EXPECT_EQ(all.policies_size(), 2);
 }
 
+TEST_P(PlansIntegrationTest, ConcurrentRetriesOfAProgressUpdateAddItOnce) {
+  v1::Policy policy = NewPolicy("730", "Politik");
+  v1::CreatePlanRequest cp;
+  cp.mutable_plan()->set_policy_id(policy.id());
+  cp.mutable_plan()->set_title("Plan");
+  cp.mutable_plan()->mutable_period()->set_start_year(2023);
+  cp.mutable_plan()->mutable_period()->set_end_year(2026);
+  v1::CreatePlanResponse plan;
+  ASSERT_TRUE(plans_->CreatePlan(Ctx().get(), cp, &plan).ok());
+  v1::CreateInitiativeAreaRequest ca;
+  ca.mutable_initiative_area()->set_plan_id(plan.plan().id());
+  ca.mutable_initiative_area()->set_title("Område");
+  v1::CreateInitiativeAreaResponse area;
+  ASSERT_TRUE(plans_->CreateInitiativeArea(Ctx().get(), ca, &area).ok());
+  v1::CreateActivityRequest cact;
+  cact.mutable_activity()->set_initiative_area_id(area.initiative_area().id());
+  cact.mutable_activity()->set_title("Aktivitet");
+  cact.mutable_activity()->set_status(v1::ACTIVITY_STATUS_PLANNED);
+  v1::CreateActivityResponse act;
+  ASSERT_TRUE(plans_->CreateActivity(Ctx().get(), cact, &act).ok());
+
+  v1::AddActivityProgressRequest req;
+  req.set_activity_id(act.activity().id());
+  req.set_request_id("progress-retry");
+  req.mutable_progress()->set_note("Første møde holdt");
+  req.mutable_progress()->set_new_status(v1::ACTIVITY_STATUS_IN_PROGRESS);
+  auto* d = req.mutable_progress()->mutable_update_date();
+  d->set_year(2024);
+  d->set_month(3);
+  d->set_day(1);
+  std::mutex mu;
+  std::set<std::string> ids;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      v1::AddActivityProgressResponse r;
+      grpc::Status s = plans_->AddActivityProgress(Ctx().get(), req, &r);
+      std::lock_guard<std::mutex> lock(mu);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      ids.insert(r.progress().id());
+      EXPECT_EQ(r.activity().status(), v1::ACTIVITY_STATUS_IN_PROGRESS);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ids.size(), 1u);
+  v1::ListActivityProgressRequest list;
+  list.set_activity_id(act.activity().id());
+  v1::ListActivityProgressResponse progress;
+  ASSERT_TRUE(plans_->ListActivityProgress(Ctx().get(), list, &progress).ok());
+  EXPECT_EQ(progress.progress_size(), 1);
+}
+
 TEST_P(PlansIntegrationTest, CallWithoutPrincipalIsUnauthenticated) {
   v1::ListPoliciesRequest list;
   v1::ListPoliciesResponse all;
