@@ -53,12 +53,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
       }
       auto p = md->find(auth::kPrincipalMetadataKey);
       if (p != md->end()) {
-        auto principal =
-            auth::DecodePrincipal(absl::string_view(p->second.data(), p->second.size()));
-        if (principal.ok()) {
-          subject_ = principal->subject();
-          tenant_ = principal->municipality_code();
-        }
+        principal_.assign(p->second.data(), p->second.size());  // decoded only to log
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
@@ -77,14 +72,23 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
                                    ? log::Level::kError
                                    : log::Level::kInfo;
       if (log::Enabled(level)) {
+        std::string subject;
+        std::string tenant;
+        if (!principal_.empty()) {
+          auto principal = auth::DecodePrincipal(principal_);
+          if (principal.ok()) {
+            subject = principal->subject();
+            tenant = principal->municipality_code();
+          }
+        }
         log::Fields f;
         f.Str("request_id", request_id_)
             .Str("method", info_->method())
             .Str("type", TypeName(info_->type()))
             .Str("code", GrpcCodeName(code))
             .Num("duration_ms", elapsed.count() * 1000.0)
-            .Str("principal", subject_)
-            .Str("tenant", tenant_);
+            .Str("principal", subject)
+            .Str("tenant", tenant);
         log::Write(level, "call", f);
       }
     }
@@ -97,8 +101,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   GrpcServerMetrics::Method& method_;
   std::chrono::steady_clock::time_point start_;
   std::string request_id_;
-  std::string subject_;
-  std::string tenant_;
+  std::string principal_;  // as received, base64
 };
 
 }  // namespace

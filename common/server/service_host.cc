@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "common/observability/grpc_metrics.h"
 #include "common/observability/log.h"
@@ -76,6 +77,9 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  // Debian's Abseil checks every Mutex for lock-order cycles; that is a
+  // debugging aid with a cost on every lock.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   auto loaded = LoadConfig(argc, argv, std::move(defaults));
   if (!loaded.ok()) {
     if (loaded.status().code() == absl::StatusCode::kCancelled) {

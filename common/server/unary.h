@@ -48,6 +48,36 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* ctx, WorkPool&
   return reactor;
 }
 
+// Like ServeUnary, but runs `fn` on the gRPC thread that delivered the call,
+// saving the hand-off to the pool and back. Only for short reads that do not
+// wait on locks (single-row gets): a slow `fn` here holds a gRPC thread.
+template <typename Fn>
+grpc::ServerUnaryReactor* ServeUnaryInline(grpc::CallbackServerContext* ctx, Fn fn) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  absl::StatusOr<auth::Principal> principal = auth::PrincipalFromContext(*ctx);
+  if (!principal.ok()) {
+    reactor->Finish(ToGrpcStatus(principal.status()));
+    return reactor;
+  }
+  absl::Status status = fn(static_cast<const auth::Principal&>(*principal));
+  if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
+    LogInternalError(ctx, status);
+  }
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// A short read: inline when the store is local (`inline_ok`, e.g. an
+// embedded SQLite file that cannot hang on a network), on the pool otherwise.
+template <typename Fn>
+grpc::ServerUnaryReactor* ServeRead(grpc::CallbackServerContext* ctx, WorkPool& pool,
+                                    bool inline_ok, Fn fn) {
+  if (inline_ok) {
+    return ServeUnaryInline(ctx, std::move(fn));
+  }
+  return ServeUnary(ctx, pool, std::move(fn));
+}
+
 }  // namespace helhed::server
 
 #endif  // HELHED_COMMON_SERVER_UNARY_H_

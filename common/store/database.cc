@@ -124,6 +124,13 @@ void Database::UpdatePoolMetrics() {
 absl::StatusOr<std::unique_ptr<Connection>> Database::Acquire() {
   {
     absl::MutexLock lock(&mu_);
+    if (!closed_ && !idle_.empty()) {  // the common case: an idle connection
+      ++in_use_;
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      UpdatePoolMetrics();
+      return conn;
+    }
     auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return closed_ || !idle_.empty() || open_ < options_.pool_size;
     };

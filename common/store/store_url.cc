@@ -77,7 +77,8 @@ absl::StatusOr<StoreUrl> ParseStoreUrl(absl::string_view url) {
   out.database = std::string(rest.substr(slash + 1));
   absl::string_view hostport = rest.substr(0, slash);
   size_t pc = hostport.rfind(':');
-  if (pc != absl::string_view::npos) {
+  // A colon before a ']' is inside an IPv6 literal ("[::1]"), not a port.
+  if (pc != absl::string_view::npos && hostport.find(']', pc) == absl::string_view::npos) {
     if (!absl::SimpleAtoi(hostport.substr(pc + 1), &out.port) || out.port <= 0 ||
         out.port > 65535) {
       return absl::InvalidArgumentError("store URL: bad port");

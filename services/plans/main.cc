@@ -34,13 +34,16 @@ int main(int argc, char** argv) {
         owned.tokens = std::make_unique<helhed::store::PageTokens>(rt.config->page_token_key);
         owned.store = std::make_unique<helhed::plans::PlansStore>(rt.db, owned.tokens.get(),
                                                                   [] { return absl::Now(); });
+        // An embedded SQLite file answers a get in microseconds and cannot hang
+        // on a network: serve gets inline there (see docs/PERFORMANCE.md).
+        const bool inline_reads = rt.db->dialect() == helhed::store::Dialect::kSqlite;
         std::vector<helhed::server::RegisteredService> services;
-        services.push_back(
-            {helhed::plans::v1::PlansService::service_full_name(),
-             std::make_unique<helhed::plans::PlansServiceImpl>(*owned.store, *rt.pool)});
-        services.push_back(
-            {helhed::plans::v1::CitizenPlansService::service_full_name(),
-             std::make_unique<helhed::plans::CitizenPlansServiceImpl>(*owned.store, *rt.pool)});
+        services.push_back({helhed::plans::v1::PlansService::service_full_name(),
+                            std::make_unique<helhed::plans::PlansServiceImpl>(
+                                *owned.store, *rt.pool, inline_reads)});
+        services.push_back({helhed::plans::v1::CitizenPlansService::service_full_name(),
+                            std::make_unique<helhed::plans::CitizenPlansServiceImpl>(
+                                *owned.store, *rt.pool, inline_reads)});
         return services;
       });
 }

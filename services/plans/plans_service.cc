@@ -20,7 +20,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreatePolicy(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* PlansServiceImpl::GetPolicy(grpc::CallbackServerContext* ctx,
                                                       const v1::GetPolicyRequest* req,
                                                       v1::GetPolicyResponse* resp) {
-  return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
+  return server::ServeRead(ctx, pool_, inline_reads_, [this, req, resp](const auth::Principal& p) {
     return store_.Get(p.municipality_code(), req->id(), resp->mutable_policy());
   });
 }
@@ -66,7 +66,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreatePlan(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* PlansServiceImpl::GetPlan(grpc::CallbackServerContext* ctx,
                                                     const v1::GetPlanRequest* req,
                                                     v1::GetPlanResponse* resp) {
-  return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
+  return server::ServeRead(ctx, pool_, inline_reads_, [this, req, resp](const auth::Principal& p) {
     return store_.Get(p.municipality_code(), req->id(), resp->mutable_plan());
   });
 }
@@ -112,7 +112,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateTrack(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* PlansServiceImpl::GetTrack(grpc::CallbackServerContext* ctx,
                                                      const v1::GetTrackRequest* req,
                                                      v1::GetTrackResponse* resp) {
-  return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
+  return server::ServeRead(ctx, pool_, inline_reads_, [this, req, resp](const auth::Principal& p) {
     return store_.Get(p.municipality_code(), req->id(), resp->mutable_track());
   });
 }
@@ -158,7 +158,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateInitiativeArea(
 grpc::ServerUnaryReactor* PlansServiceImpl::GetInitiativeArea(
     grpc::CallbackServerContext* ctx, const v1::GetInitiativeAreaRequest* req,
     v1::GetInitiativeAreaResponse* resp) {
-  return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
+  return server::ServeRead(ctx, pool_, inline_reads_, [this, req, resp](const auth::Principal& p) {
     return store_.Get(p.municipality_code(), req->id(), resp->mutable_initiative_area());
   });
 }
@@ -205,7 +205,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateActivity(grpc::CallbackServerC
 grpc::ServerUnaryReactor* PlansServiceImpl::GetActivity(grpc::CallbackServerContext* ctx,
                                                         const v1::GetActivityRequest* req,
                                                         v1::GetActivityResponse* resp) {
-  return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
+  return server::ServeRead(ctx, pool_, inline_reads_, [this, req, resp](const auth::Principal& p) {
     return store_.Get(p.municipality_code(), req->id(), resp->mutable_activity());
   });
 }
@@ -251,7 +251,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateIndicator(grpc::CallbackServer
 grpc::ServerUnaryReactor* PlansServiceImpl::GetIndicator(grpc::CallbackServerContext* ctx,
                                                          const v1::GetIndicatorRequest* req,
                                                          v1::GetIndicatorResponse* resp) {
-  return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
+  return server::ServeRead(ctx, pool_, inline_reads_, [this, req, resp](const auth::Principal& p) {
     return store_.Get(p.municipality_code(), req->id(), resp->mutable_indicator());
   });
 }
@@ -367,7 +367,7 @@ grpc::ServerUnaryReactor* CitizenPlansServiceImpl::CreateCitizenPlan(
 grpc::ServerUnaryReactor* CitizenPlansServiceImpl::GetCitizenPlan(
     grpc::CallbackServerContext* ctx, const v1::GetCitizenPlanRequest* req,
     v1::GetCitizenPlanResponse* resp) {
-  return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
+  return server::ServeRead(ctx, pool_, inline_reads_, [this, req, resp](const auth::Principal& p) {
     return store_.Get(p.municipality_code(), req->id(), resp->mutable_citizen_plan());
   });
 }
@@ -414,7 +414,7 @@ grpc::ServerUnaryReactor* CitizenPlansServiceImpl::CreateGoal(grpc::CallbackServ
 grpc::ServerUnaryReactor* CitizenPlansServiceImpl::GetGoal(grpc::CallbackServerContext* ctx,
                                                            const v1::GetGoalRequest* req,
                                                            v1::GetGoalResponse* resp) {
-  return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
+  return server::ServeRead(ctx, pool_, inline_reads_, [this, req, resp](const auth::Principal& p) {
     return store_.Get(p.municipality_code(), req->id(), resp->mutable_goal());
   });
 }
@@ -460,7 +460,7 @@ grpc::ServerUnaryReactor* CitizenPlansServiceImpl::CreateAction(grpc::CallbackSe
 grpc::ServerUnaryReactor* CitizenPlansServiceImpl::GetAction(grpc::CallbackServerContext* ctx,
                                                              const v1::GetActionRequest* req,
                                                              v1::GetActionResponse* resp) {
-  return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
+  return server::ServeRead(ctx, pool_, inline_reads_, [this, req, resp](const auth::Principal& p) {
     return store_.Get(p.municipality_code(), req->id(), resp->mutable_action());
   });
 }

@@ -12,7 +12,10 @@ namespace helhed::plans {
 // Thread-safe.
 class PlansServiceImpl final : public v1::PlansService::CallbackService {
  public:
-  PlansServiceImpl(PlansStore& store, server::WorkPool& pool) : store_(store), pool_(pool) {}
+  // `inline_reads`: answer single-row gets on the gRPC thread (local store
+  // only); everything else runs on `pool`.
+  PlansServiceImpl(PlansStore& store, server::WorkPool& pool, bool inline_reads)
+      : store_(store), pool_(pool), inline_reads_(inline_reads) {}
 
   grpc::ServerUnaryReactor* CreatePolicy(grpc::CallbackServerContext* ctx,
                                          const v1::CreatePolicyRequest* req,
@@ -131,12 +134,16 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
  private:
   PlansStore& store_;
   server::WorkPool& pool_;
+  const bool inline_reads_;
 };
 
 // Thread-safe.
 class CitizenPlansServiceImpl final : public v1::CitizenPlansService::CallbackService {
  public:
-  CitizenPlansServiceImpl(PlansStore& store, server::WorkPool& pool) : store_(store), pool_(pool) {}
+  // `inline_reads`: answer single-row gets on the gRPC thread (local store
+  // only); everything else runs on `pool`.
+  CitizenPlansServiceImpl(PlansStore& store, server::WorkPool& pool, bool inline_reads)
+      : store_(store), pool_(pool), inline_reads_(inline_reads) {}
 
   grpc::ServerUnaryReactor* CreateCitizenPlan(grpc::CallbackServerContext* ctx,
                                               const v1::CreateCitizenPlanRequest* req,
@@ -195,6 +202,7 @@ class CitizenPlansServiceImpl final : public v1::CitizenPlansService::CallbackSe
  private:
   PlansStore& store_;
   server::WorkPool& pool_;
+  const bool inline_reads_;
 };
 
 }  // namespace helhed::plans

@@ -79,9 +79,12 @@ struct Kind;
 template <typename T>
 absl::StatusOr<Loaded<T>> Load(Connection& c, const std::string& muni, const std::string& id,
                                bool for_update) {
-  const std::string sql =
+  static const std::string plain =
       absl::StrCat("SELECT version, citizen_id, body FROM ", Kind<T>::kTable,
-                   " WHERE municipality = ? AND id = ?", for_update ? ForUpdate(c) : "");
+                   " WHERE municipality = ? AND id = ?");
+  static const std::string locking = plain + " FOR UPDATE";
+  const bool lock = for_update && c.dialect() == store::Dialect::kMysql;
+  const std::string& sql = lock ? locking : plain;
   HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(sql, {muni, id}));
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat(Kind<T>::kName, " ", id, " not found"));
@@ -89,7 +92,8 @@ absl::StatusOr<Loaded<T>> Load(Connection& c, const std::string& muni, const std
   Loaded<T> out;
   out.version = rows[0].Int(0);
   out.citizen_id = rows[0].Str(1);
-  if (!ParseBody(rows[0][2].AsString(), &out.msg)) {
+  const store::Value& body = rows[0][2];
+  if (!body.is_string() || !out.msg.ParseFromString(body.StringRef())) {
     return Corrupt<T>();
   }
   return out;

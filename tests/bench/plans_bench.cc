@@ -123,6 +123,10 @@ absl::StatusOr<Options> ParseFlags(int argc, char** argv) {
       return absl::InvalidArgumentError(absl::StrCat("unexpected argument ", argv[i]));
     }
     const std::vector<absl::string_view> kv = absl::StrSplit(arg, absl::MaxSplits('=', 1));
+    static const char* const kFlags[] = {"clients", "seconds", "warmup", "stores", "target"};
+    if (std::find(std::begin(kFlags), std::end(kFlags), kv[0]) == std::end(kFlags)) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag --", kv[0]));
+    }
     if (kv.size() != 2) {
       return absl::InvalidArgumentError(
           absl::StrCat("--", arg, " needs a value (--", arg, "=...)"));
@@ -146,8 +150,6 @@ absl::StatusOr<Options> ParseFlags(int argc, char** argv) {
     } else if (name == "target") {
       o.target = std::string(value);
       ok = absl::StrContains(value, ':');
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
     }
     if (!ok) {
       return absl::InvalidArgumentError(absl::StrCat("bad value for --", name, ": ", value));
@@ -328,7 +330,7 @@ struct Tally {
   std::map<std::string, int64_t> errors_by_code;
   std::string first_error;
 
-  void Merge(Tally& other) {
+  void Merge(const Tally& other) {
     latency_ns.insert(latency_ns.end(), other.latency_ns.begin(), other.latency_ns.end());
     errors += other.errors;
     for (const auto& [code, n] : other.errors_by_code) {
@@ -764,19 +766,23 @@ void PrintResults(const Target& t, const std::vector<ScenarioResult>& results) {
                 results[2].throughput() / results[0].throughput());
   }
 
-  std::printf(
-      "\nserver side, same window (grpc_server_handling_seconds; quantiles"
-      " interpolated in buckets):\n");
-  std::printf("%-28s %9s %9s %9s %9s\n", "scenario", "handled", "mean ms", "~p50 ms", "~p99 ms");
-  for (const auto& r : results) {
-    if (!r.before.handling || !r.after.handling) {
-      std::printf("%-28s %9s\n", r.name.c_str(), "-");
-      continue;
+  if (t.metrics_port <= 0) {
+    std::printf("\nserver side: not available with --target (its /metrics port is unknown)\n");
+  } else {
+    std::printf(
+        "\nserver side, same window (grpc_server_handling_seconds; quantiles interpolated in\n"
+        "buckets whose first bound is 0.1 ms, so anything below 0.1 ms reads as 0.05/0.099):\n");
+    std::printf("%-28s %9s %9s %9s %9s\n", "scenario", "handled", "mean ms", "~p50 ms", "~p99 ms");
+    for (const auto& r : results) {
+      if (!r.before.handling || !r.after.handling) {
+        std::printf("%-28s %9s\n", r.name.c_str(), "-");
+        continue;
+      }
+      const Histogram d = r.after.handling->Minus(*r.before.handling);
+      std::printf("%-28s %9.0f %9s %9s %9s\n", r.name.c_str(), d.count,
+                  Ms(d.count > 0 ? d.sum / d.count * 1e3 : NAN).c_str(),
+                  Ms(d.Quantile(0.50) * 1e3).c_str(), Ms(d.Quantile(0.99) * 1e3).c_str());
     }
-    const Histogram d = r.after.handling->Minus(*r.before.handling);
-    std::printf("%-28s %9.0f %9s %9s %9s\n", r.name.c_str(), d.count,
-                Ms(d.count > 0 ? d.sum / d.count * 1e3 : NAN).c_str(),
-                Ms(d.Quantile(0.50) * 1e3).c_str(), Ms(d.Quantile(0.99) * 1e3).c_str());
   }
 
   std::printf("\nCPU in the window, in cores (core-seconds per second):\n");
@@ -826,8 +832,9 @@ absl::Status RunStore(const Target& t, const Options& o, const demo::DemoDataset
     generic.push_back(std::make_unique<grpc::GenericStub>(channels.back()));
     plans.push_back(v1::PlansService::NewStub(channels.back()));
   }
-  std::printf("%d clients over %d channels, %.1f s warm-up + %.1f s measured per scenario\n",
-              o.clients, nchannels, o.warmup, o.seconds);
+  std::printf("%d client%s over %d channel%s, %.1f s warm-up + %.1f s measured per scenario\n",
+              o.clients, o.clients == 1 ? "" : "s", nchannels, nchannels == 1 ? "" : "s", o.warmup,
+              o.seconds);
   std::fflush(stdout);
 
   const std::string principal = helhed::testing::TestPrincipal(kMunicipality, "plans-bench");

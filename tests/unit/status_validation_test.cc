@@ -1,8 +1,6 @@
 // Tests of the shared field checks in common/status/validation.{h,cc}: each
 // check adds a violation naming the exact field, accepts good input, and a
 // Validator collects every bad field at once.
-#include "common/status/validation.h"
-
 #include <cmath>
 #include <limits>
 #include <string>
@@ -10,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "common/status/field_violations.h"
+#include "common/status/validation.h"
 #include "gtest/gtest.h"
 #include "helhed/common/v1/common.pb.h"
 
@@ -69,11 +68,11 @@ TEST(Utf8LengthTest, CountsCodePointsNotBytes) {
 }
 
 TEST(Utf8LengthTest, RejectsMalformedSequences) {
-  EXPECT_EQ(Utf8Length("\xC3"), -1);              // truncated 2-byte sequence
-  EXPECT_EQ(Utf8Length("abc\xE2\x82"), -1);       // truncated 3-byte sequence at the end
-  EXPECT_EQ(Utf8Length("\x80"), -1);              // lone continuation byte
-  EXPECT_EQ(Utf8Length("\xC3\x28"), -1);          // lead byte without continuation
-  EXPECT_EQ(Utf8Length("\xFF"), -1);              // never valid
+  EXPECT_EQ(Utf8Length("\xC3"), -1);                  // truncated 2-byte sequence
+  EXPECT_EQ(Utf8Length("abc\xE2\x82"), -1);           // truncated 3-byte sequence at the end
+  EXPECT_EQ(Utf8Length("\x80"), -1);                  // lone continuation byte
+  EXPECT_EQ(Utf8Length("\xC3\x28"), -1);              // lead byte without continuation
+  EXPECT_EQ(Utf8Length("\xFF"), -1);                  // never valid
   EXPECT_EQ(Utf8Length("\xF8\x88\x80\x80\x80"), -1);  // 5-byte form
 }
 
@@ -174,8 +173,8 @@ TEST(ValidatorTest, PeriodOutOfRangeYearsNameEachEnd) {
   p.set_end_year(2300);
   FieldViolations v;
   Validator(v).Period("policy.period", true, p, true);
-  EXPECT_EQ(Fields(v), (std::vector<std::string>{"policy.period.start_year",
-                                                 "policy.period.end_year"}));
+  EXPECT_EQ(Fields(v),
+            (std::vector<std::string>{"policy.period.start_year", "policy.period.end_year"}));
 }
 
 TEST(ValidatorTest, PeriodMissingAndGood) {
@@ -335,8 +334,8 @@ TEST(ValidatorTest, Id) {
   FieldViolations v;
   Validator c(v);
   c.Id("a", "", true);
-  c.Id("b", "", false);  // fine
-  c.Id("c", "abc-DEF_123", true);  // fine
+  c.Id("b", "", false);                   // fine
+  c.Id("c", "abc-DEF_123", true);         // fine
   c.Id("d", std::string(40, 'x'), true);  // fine
   c.Id("e", std::string(41, 'x'), true);
   c.Id("f", "a/b", true);
@@ -350,7 +349,7 @@ TEST(ValidatorTest, CitizenId) {
   FieldViolations v;
   Validator c(v);
   c.CitizenId("a", "");
-  c.CitizenId("b", "c-7f3a_91");  // fine
+  c.CitizenId("b", "c-7f3a_91");           // fine
   c.CitizenId("c", std::string(64, 'z'));  // fine
   c.CitizenId("d", std::string(65, 'z'));
   c.CitizenId("e", "Jens Hansen");
@@ -360,8 +359,8 @@ TEST(ValidatorTest, CitizenId) {
 TEST(ValidatorTest, RequestId) {
   FieldViolations v;
   Validator c(v);
-  c.RequestId("a", "");  // optional
-  c.RequestId("b", "req-1:2/3?x=~");  // printable ASCII: fine
+  c.RequestId("a", "");                     // optional
+  c.RequestId("b", "req-1:2/3?x=~");        // printable ASCII: fine
   c.RequestId("c", std::string(128, 'r'));  // fine
   c.RequestId("d", std::string(129, 'r'));
   c.RequestId("e", "has space");
@@ -383,9 +382,9 @@ TEST(ValidatorTest, SdgTargetAcceptsGoodCodes) {
 
 TEST(ValidatorTest, SdgTargetRejectsBadCodes) {
   for (const char* code :
-       {"18.1", "0.1", "10.", "10.02", "a.1", "10.ab", "", ".1", "10", "1.A", "1.0", "1.123",
-        "100.1", "01.2", "01.a", "1 .2", "1 .a", " 1.2", "+1.2", "1.2 ", "1. 2", "1.+2", "1..2",
-        "1.2.3", "1.a1", "1.1a", "-1.2"}) {
+       {"18.1", "0.1",  "10.",   "10.02", "a.1",  "10.ab", "",     ".1",   "10",
+        "1.A",  "1.0",  "1.123", "100.1", "01.2", "01.a",  "1 .2", "1 .a", " 1.2",
+        "+1.2", "1.2 ", "1. 2",  "1.+2",  "1..2", "1.2.3", "1.a1", "1.1a", "-1.2"}) {
     FieldViolations v;
     Validator(v).SdgTarget("initiative_area.sdg_targets[1].code", code);
     EXPECT_EQ(Fields(v), std::vector<std::string>{"initiative_area.sdg_targets[1].code"})
@@ -429,8 +428,8 @@ TEST(ValidatorTest, ReportsEveryBadFieldInOneStatus) {
   for (const auto& f : FieldViolationsOf(s)) {
     fields.push_back(f.field);
   }
-  EXPECT_EQ(fields, (std::vector<std::string>{"plan.title", "plan.period.end_year",
-                                              "plan.policy_id"}));
+  EXPECT_EQ(fields,
+            (std::vector<std::string>{"plan.title", "plan.period.end_year", "plan.policy_id"}));
   EXPECT_NE(s.message().find("plan.title"), absl::string_view::npos);
   EXPECT_NE(s.message().find("plan.period.end_year"), absl::string_view::npos);
   EXPECT_NE(s.message().find("plan.policy_id"), absl::string_view::npos);

@@ -179,8 +179,8 @@ TEST(PlansValidationTest, PolicyReportsEveryBadField) {
   p.add_values("two\nlines");
   p.set_owner(Repeat("ø", 201));
   EXPECT_EQ(BadFields(ValidatePolicy, p, "policy"),
-            Sorted({"policy.title", "policy.period.end_year", "policy.summary",
-                    "policy.values[1]", "policy.owner"}));
+            Sorted({"policy.title", "policy.period.end_year", "policy.summary", "policy.values[1]",
+                    "policy.owner"}));
 }
 
 TEST(PlansValidationTest, PolicyNeedsAPeriod) {
@@ -191,8 +191,8 @@ TEST(PlansValidationTest, PolicyNeedsAPeriod) {
 
 TEST(PlansValidationTest, PolicyLengthsAreCharactersNotBytes) {
   v1::Policy p = GoodPolicy();
-  p.set_title(Repeat("å", 200));      // 400 bytes
-  p.set_summary(Repeat("Æ", 4000));   // 8000 bytes
+  p.set_title(Repeat("å", 200));     // 400 bytes
+  p.set_summary(Repeat("Æ", 4000));  // 8000 bytes
   p.set_owner(Repeat("ø", 200));
   EXPECT_TRUE(BadFields(ValidatePolicy, p, "policy").empty());
 }
@@ -202,8 +202,7 @@ TEST(PlansValidationTest, PolicyCapsListLength) {
   for (int i = 0; i < 50; ++i) {
     p.add_focus_areas("x");
   }
-  EXPECT_EQ(BadFields(ValidatePolicy, p, "policy"),
-            std::vector<std::string>{"policy.focus_areas"});
+  EXPECT_EQ(BadFields(ValidatePolicy, p, "policy"), std::vector<std::string>{"policy.focus_areas"});
 }
 
 // ---------------------------------------------------------------------------
@@ -381,9 +380,9 @@ TEST(PlansValidationTest, Action) {
   a.set_description(Repeat("x", 2001));
   a.set_performer(static_cast<v1::ActionPerformer>(6));
   *a.mutable_due_date() = MakeDate(1899, 1, 1);
-  EXPECT_EQ(BadFields(ValidateAction, a, "action"),
-            Sorted({"action.goal_id", "action.description", "action.performer",
-                    "action.due_date"}));
+  EXPECT_EQ(
+      BadFields(ValidateAction, a, "action"),
+      Sorted({"action.goal_id", "action.description", "action.performer", "action.due_date"}));
 }
 
 // ---------------------------------------------------------------------------

@@ -189,11 +189,15 @@ v1::StatusReport BuildStatusReport(const ReportInput& in) {
     auto m = in.measurements.find(ind.id());
     const auto* ms = m == in.measurements.end() ? nullptr : &m->second;
     v1::IndicatorStatus st = IndicatorAsOf(ind, ms, in.year);
+    if (ind.initiative_area_id().empty()) {
+      *report.add_plan_indicators() = st;
+      continue;
+    }
+    // An indicator of an area left out of the report (archived) is left out
+    // with it, as its activities are; it is not one of the plan's own.
     auto it = by_area.find(ind.initiative_area_id());
     if (it != by_area.end()) {
       *it->second->add_indicators() = st;
-    } else {
-      *report.add_plan_indicators() = st;
     }
   }
   return report;
