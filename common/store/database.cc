@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -182,6 +183,10 @@ absl::Status Database::Run(const Fn& fn) {
 
 absl::Status Database::RunTransaction(const Fn& fn, bool write) {
   absl::Status status;
+  std::optional<absl::MutexLock> writer;
+  if (write && dialect() == Dialect::kSqlite) {
+    writer.emplace(&sqlite_writer_mu_);
+  }
   for (int attempt = 0; attempt <= options_.max_retries; ++attempt) {
     HELHED_ASSIGN_OR_RETURN(auto conn, Acquire());
     status = conn->Begin(write);

@@ -88,6 +88,10 @@ class Database {
 
   const StoreUrl url_;
   const StoreOptions options_;
+  // SQLite has one writer at a time; writers of this process queue here
+  // instead of sleeping in SQLite's busy handler (which waits in fixed steps
+  // of up to 100 ms and makes a long, random tail).
+  absl::Mutex sqlite_writer_mu_;
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;
