@@ -770,8 +770,8 @@ void PrintResults(const Target& t, const std::vector<ScenarioResult>& results) {
     std::printf("\nserver side: not available with --target (its /metrics port is unknown)\n");
   } else {
     std::printf(
-        "\nserver side, same window (grpc_server_handling_seconds; quantiles interpolated in\n"
-        "buckets whose first bound is 0.1 ms, so anything below 0.1 ms reads as 0.05/0.099):\n");
+        "\nserver side, same window (grpc_server_handling_seconds; quantiles interpolated\n"
+        "within its buckets, the first of which ends at 10 us):\n");
     std::printf("%-28s %9s %9s %9s %9s\n", "scenario", "handled", "mean ms", "~p50 ms", "~p99 ms");
     for (const auto& r : results) {
       if (!r.before.handling || !r.after.handling) {
