@@ -105,6 +105,18 @@ TEST_P(PlansIntegrationTest, DemoHierarchyLoadsAndReportsThroughTheApi) {
   EXPECT_TRUE(titles.count("Plan for udsatteområdet 2018-2021"));
   ASSERT_EQ(plans810.plans_size(), 1);
   ASSERT_FALSE(disability_plan.empty());
+  // Brønderslev cannot read Randers' plan, nor its report.
+  v1::GetPlanRequest gp;
+  gp.set_id(disability_plan);
+  v1::GetPlanResponse other;
+  EXPECT_EQ(plans_->GetPlan(Ctx("810").get(), gp, &other).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetStatusReportRequest other_report;
+  other_report.set_plan_id(disability_plan);
+  other_report.set_year(2021);
+  v1::GetStatusReportResponse nothing;
+  EXPECT_EQ(plans_->GetStatusReport(Ctx("810").get(), other_report, &nothing).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   // Nine initiative areas in three tracks.
   v1::ListInitiativeAreasRequest la;
