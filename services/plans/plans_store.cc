@@ -8,273 +8,20 @@
 #include "common/status/field_violations.h"
 #include "common/status/status_macros.h"
 #include "common/status/validation.h"
+#include "common/store/resources.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/plans/domain/status_report.h"
 #include "services/plans/domain/validation.h"
 
-namespace helhed::plans {
-namespace {
+namespace helhed::store {
 
-using google::protobuf::util::FieldMaskUtil;
-using google::protobuf::util::TimeUtil;
-using helhed::common::v1::RESOURCE_STATE_ACTIVE;
-using helhed::common::v1::RESOURCE_STATE_ARCHIVED;
-using store::Connection;
-using store::Params;
-using store::Rows;
+namespace v1 = ::helhed::plans::v1;
 
 // ---------------------------------------------------------------------------
-// Row mapping shared by all resource kinds.
-
-struct Projection {
-  std::string parent_id;
-  std::string ref_id;
-  std::string citizen_id;
-  int64_t status = 0;
-  int start_year = 0;
-  int end_year = 0;
-  std::vector<std::string> tags;
-};
-
-template <typename T>
-struct Loaded {
-  T msg;
-  int64_t version = 0;
-  std::string citizen_id;
-};
-
-int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
-google::protobuf::Timestamp Ts(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-std::string Etag(int64_t version) { return absl::StrCat("v", version); }
-
-const char* ForUpdate(const Connection& c) {
-  return c.dialect() == store::Dialect::kMysql ? " FOR UPDATE" : "";
-}
-
-template <typename T>
-bool ParseBody(const std::string& body, T* out) {
-  return out->ParseFromString(body);
-}
-
-template <typename T>
-absl::Status Corrupt() {
-  return absl::DataLossError(absl::StrCat("stored ", T::descriptor()->name(), " is unreadable"));
-}
-
-void AddTags(std::vector<std::string>& tags, const google::protobuf::RepeatedField<int>& values,
-             const char* prefix) {
-  for (int v : values) {
-    tags.push_back(absl::StrCat(prefix, v));
-  }
-}
-
-template <typename T>
-struct Kind;
-
-// Loads one resource of the caller's municipality; NOT_FOUND otherwise.
-template <typename T>
-absl::StatusOr<Loaded<T>> Load(Connection& c, const std::string& muni, const std::string& id,
-                               bool for_update) {
-  static const std::string plain =
-      absl::StrCat("SELECT version, citizen_id, body FROM ", Kind<T>::kTable,
-                   " WHERE municipality = ? AND id = ?");
-  static const std::string locking = plain + " FOR UPDATE";
-  const bool lock = for_update && c.dialect() == store::Dialect::kMysql;
-  const std::string& sql = lock ? locking : plain;
-  HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(sql, {muni, id}));
-  if (rows.empty()) {
-    return absl::NotFoundError(absl::StrCat(Kind<T>::kName, " ", id, " not found"));
-  }
-  Loaded<T> out;
-  out.version = rows[0].Int(0);
-  out.citizen_id = rows[0].Str(1);
-  const store::Value& body = rows[0][2];
-  if (!body.is_string() || !out.msg.ParseFromString(body.StringRef())) {
-    return Corrupt<T>();
-  }
-  return out;
-}
-
-// A referenced resource that must exist and be active; a missing one is a
-// bad `field` of the request.
-template <typename T>
-absl::StatusOr<Loaded<T>> Require(Connection& c, const std::string& muni, const std::string& id,
-                                  const std::string& field) {
-  auto loaded = Load<T>(c, muni, id, /*for_update=*/false);
-  if (loaded.status().code() == absl::StatusCode::kNotFound) {
-    return InvalidField(field, absl::StrCat("no such ", Kind<T>::kName));
-  }
-  if (loaded.ok() && loaded->msg.state() == RESOURCE_STATE_ARCHIVED) {
-    return absl::FailedPreconditionError(absl::StrCat(Kind<T>::kName, " ", id, " is archived"));
-  }
-  return loaded;
-}
-
-absl::Status WriteTags(Connection& c, const char* kind, const std::string& muni,
-                       const std::string& id, const std::vector<std::string>& tags, bool replace) {
-  if (replace) {
-    HELHED_RETURN_IF_ERROR(
-        c.Execute("DELETE FROM resource_tags WHERE kind = ? AND resource_id = ?", {kind, id})
-            .status());
-  }
-  std::set<std::string> unique(tags.begin(), tags.end());
-  for (const auto& tag : unique) {
-    HELHED_RETURN_IF_ERROR(
-        c.Execute(
-             "INSERT INTO resource_tags (kind, resource_id, municipality, tag) VALUES (?, ?, ?, ?)",
-             {kind, id, muni, tag})
-            .status());
-  }
-  return absl::OkStatus();
-}
-
-template <typename T>
-absl::Status Insert(Connection& c, const std::string& muni, const Projection& p,
-                    const std::string& request_id, absl::Time now, T& m) {
-  m.set_id(store::NewId());
-  m.set_state(RESOURCE_STATE_ACTIVE);
-  *m.mutable_create_time() = Ts(now);
-  *m.mutable_update_time() = Ts(now);
-  m.set_etag(Etag(1));
-  static const std::string sql = absl::StrCat(
-      "INSERT INTO ", Kind<T>::kTable,
-      " (id, municipality, parent_id, ref_id, citizen_id, status, start_year, end_year, state,"
-      " version, request_id, create_time, update_time, touch_time, body)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  HELHED_RETURN_IF_ERROR(
-      c.Execute(sql, {m.id(), muni, p.parent_id, p.ref_id, p.citizen_id, p.status, p.start_year,
-                      p.end_year, static_cast<int>(RESOURCE_STATE_ACTIVE), int64_t{1},
-                      request_id.empty() ? store::Value() : store::Value(request_id), Micros(now),
-                      Micros(now), Micros(now), m.SerializeAsString()})
-          .status());
-  return WriteTags(c, Kind<T>::kTable, muni, m.id(), p.tags, /*replace=*/false);
-}
-
-// Writes `m` over version `version` (which the caller read under lock).
-template <typename T>
-absl::Status Replace(Connection& c, const std::string& muni, const Projection& p, int64_t version,
-                     absl::Time now, T& m) {
-  *m.mutable_update_time() = Ts(now);
-  m.set_etag(Etag(version + 1));
-  static const std::string sql = absl::StrCat(
-      "UPDATE ", Kind<T>::kTable,
-      " SET ref_id = ?, status = ?, start_year = ?, end_year = ?, state = ?, version = ?,"
-      " update_time = ?, touch_time = ?, body = ? WHERE municipality = ? AND id = ? AND version = "
-      "?");
-  HELHED_ASSIGN_OR_RETURN(
-      int64_t changed, c.Execute(sql, {p.ref_id, p.status, p.start_year, p.end_year,
-                                       static_cast<int>(m.state()), version + 1, Micros(now),
-                                       Micros(now), m.SerializeAsString(), muni, m.id(), version}));
-  if (changed != 1) {
-    return absl::AbortedError("concurrent update");  // retried by the transaction helper
-  }
-  return WriteTags(c, Kind<T>::kTable, muni, m.id(), p.tags, /*replace=*/true);
-}
-
-template <typename T>
-absl::StatusOr<bool> FindByRequest(Connection& c, const std::string& muni,
-                                   const std::string& request_id, T* out) {
-  static const std::string sql = absl::StrCat("SELECT body FROM ", Kind<T>::kTable,
-                                              " WHERE municipality = ? AND request_id = ?");
-  HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(sql, {muni, request_id}));
-  if (rows.empty()) {
-    return false;
-  }
-  if (!ParseBody(rows[0][0].AsString(), out)) {
-    return Corrupt<T>();
-  }
-  return true;
-}
-
-// All matching rows after `after_seq`, at most `limit` (0: no limit).
-template <typename T>
-absl::Status Select(Connection& c, const std::string& muni, const ListFilter& f, int64_t after_seq,
-                    int limit, std::vector<std::pair<int64_t, T>>* out) {
-  std::string sql = absl::StrCat("SELECT seq, body FROM ", Kind<T>::kTable,
-                                 " WHERE municipality = ? AND seq > ?");
-  Params params = {muni, after_seq};
-  if (!f.parent_id.empty()) {
-    sql += " AND parent_id = ?";
-    params.emplace_back(f.parent_id);
-  }
-  if (!f.ref_id.empty()) {
-    sql += " AND ref_id = ?";
-    params.emplace_back(f.ref_id);
-  }
-  if (!f.citizen_id.empty()) {
-    sql += " AND citizen_id = ?";
-    params.emplace_back(f.citizen_id);
-  }
-  if (f.has_status) {
-    sql += " AND status = ?";
-    params.emplace_back(f.status);
-  }
-  if (f.year != 0) {
-    sql += " AND (start_year = 0 OR start_year <= ?) AND (end_year = 0 OR end_year >= ?)";
-    params.emplace_back(f.year);
-    params.emplace_back(f.year);
-  }
-  if (!f.include_archived) {
-    sql += " AND state = ?";
-    params.emplace_back(static_cast<int>(RESOURCE_STATE_ACTIVE));
-  }
-  if (!f.tag.empty()) {
-    sql +=
-        " AND id IN (SELECT resource_id FROM resource_tags WHERE municipality = ? AND kind = ? AND "
-        "tag = ?)";
-    params.emplace_back(muni);
-    params.emplace_back(Kind<T>::kTable);
-    params.emplace_back(f.tag);
-  }
-  if (f.restrict_ids) {
-    if (f.ids.empty()) {
-      return absl::OkStatus();
-    }
-    sql += " AND id IN (?";
-    for (size_t i = 1; i < f.ids.size(); ++i) {
-      sql += ", ?";
-    }
-    sql += ")";
-    for (const auto& id : f.ids) {
-      params.emplace_back(id);
-    }
-  }
-  sql += " ORDER BY seq";
-  if (limit > 0) {
-    sql += " LIMIT ?";
-    params.emplace_back(limit);
-  }
-  HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(sql, params));
-  for (const auto& r : rows) {
-    T m;
-    if (!ParseBody(r[1].AsString(), &m)) {
-      return Corrupt<T>();
-    }
-    out->emplace_back(r.Int(0), std::move(m));
-  }
-  return absl::OkStatus();
-}
-
-template <typename T>
-absl::StatusOr<std::vector<T>> SelectAll(Connection& c, const std::string& muni,
-                                         const ListFilter& f) {
-  std::vector<std::pair<int64_t, T>> rows;
-  HELHED_RETURN_IF_ERROR(Select<T>(c, muni, f, 0, 0, &rows));
-  std::vector<T> out;
-  out.reserve(rows.size());
-  for (auto& r : rows) {
-    out.push_back(std::move(r.second));
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// Per-kind rules: table, validation, output-only and immutable fields,
-// references, projection.
+// Per-kind rules of the plans service: table, validation, output-only and
+// immutable fields, references, projection.
 
 template <>
 struct Kind<v1::Policy> {
@@ -283,7 +30,9 @@ struct Kind<v1::Policy> {
   static std::vector<std::string> Immutable() { return {}; }
   static std::vector<std::string> Outputs() { return {}; }
   static void ClearOutputs(v1::Policy&) {}
-  static void Validate(const v1::Policy& m, FieldViolations& v) { ValidatePolicy(m, kName, v); }
+  static void Validate(const v1::Policy& m, FieldViolations& v) {
+    plans::ValidatePolicy(m, kName, v);
+  }
   static absl::StatusOr<Projection> Prepare(Connection&, const std::string&, v1::Policy& m,
                                             bool = true) {
     Projection p;
@@ -300,7 +49,7 @@ struct Kind<v1::Plan> {
   static std::vector<std::string> Immutable() { return {"policy_id"}; }
   static std::vector<std::string> Outputs() { return {}; }
   static void ClearOutputs(v1::Plan&) {}
-  static void Validate(const v1::Plan& m, FieldViolations& v) { ValidatePlan(m, kName, v); }
+  static void Validate(const v1::Plan& m, FieldViolations& v) { plans::ValidatePlan(m, kName, v); }
   static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Plan& m,
                                             bool check_refs = true) {
     if (check_refs) {
@@ -323,7 +72,9 @@ struct Kind<v1::Track> {
   static std::vector<std::string> Immutable() { return {"plan_id"}; }
   static std::vector<std::string> Outputs() { return {}; }
   static void ClearOutputs(v1::Track&) {}
-  static void Validate(const v1::Track& m, FieldViolations& v) { ValidateTrack(m, kName, v); }
+  static void Validate(const v1::Track& m, FieldViolations& v) {
+    plans::ValidateTrack(m, kName, v);
+  }
   static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Track& m,
                                             bool check_refs = true) {
     if (check_refs) {
@@ -343,7 +94,7 @@ struct Kind<v1::InitiativeArea> {
   static std::vector<std::string> Outputs() { return {}; }
   static void ClearOutputs(v1::InitiativeArea&) {}
   static void Validate(const v1::InitiativeArea& m, FieldViolations& v) {
-    ValidateInitiativeArea(m, kName, v);
+    plans::ValidateInitiativeArea(m, kName, v);
   }
   static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni,
                                             v1::InitiativeArea& m, bool check_refs = true) {
@@ -380,7 +131,9 @@ struct Kind<v1::Activity> {
     m.clear_plan_id();
     m.clear_last_progress_time();
   }
-  static void Validate(const v1::Activity& m, FieldViolations& v) { ValidateActivity(m, kName, v); }
+  static void Validate(const v1::Activity& m, FieldViolations& v) {
+    plans::ValidateActivity(m, kName, v);
+  }
   static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Activity& m,
                                             bool check_refs = true) {
     if (check_refs) {
@@ -410,7 +163,7 @@ struct Kind<v1::Indicator> {
     m.clear_last_measurement_time();
   }
   static void Validate(const v1::Indicator& m, FieldViolations& v) {
-    ValidateIndicator(m, kName, v);
+    plans::ValidateIndicator(m, kName, v);
   }
   static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni,
                                             v1::Indicator& m, bool check_refs = true) {
@@ -441,7 +194,7 @@ struct Kind<v1::CitizenPlan> {
   static std::vector<std::string> Outputs() { return {}; }
   static void ClearOutputs(v1::CitizenPlan&) {}
   static void Validate(const v1::CitizenPlan& m, FieldViolations& v) {
-    ValidateCitizenPlan(m, kName, v);
+    plans::ValidateCitizenPlan(m, kName, v);
   }
   static absl::StatusOr<Projection> Prepare(Connection&, const std::string&, v1::CitizenPlan& m,
                                             bool = true) {
@@ -461,7 +214,7 @@ struct Kind<v1::Goal> {
     m.clear_outcome();
     m.set_active(true);
   }
-  static void Validate(const v1::Goal& m, FieldViolations& v) { ValidateGoal(m, kName, v); }
+  static void Validate(const v1::Goal& m, FieldViolations& v) { plans::ValidateGoal(m, kName, v); }
   static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Goal& m,
                                             bool check_refs = true) {
     Projection p;
@@ -490,7 +243,9 @@ struct Kind<v1::Action> {
   static std::vector<std::string> Immutable() { return {"goal_id"}; }
   static std::vector<std::string> Outputs() { return {}; }
   static void ClearOutputs(v1::Action&) {}
-  static void Validate(const v1::Action& m, FieldViolations& v) { ValidateAction(m, kName, v); }
+  static void Validate(const v1::Action& m, FieldViolations& v) {
+    plans::ValidateAction(m, kName, v);
+  }
   static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni, v1::Action& m,
                                             bool check_refs = true) {
     Projection p;
@@ -504,134 +259,31 @@ struct Kind<v1::Action> {
   }
 };
 
-template <typename T>
-void ClearBookkeeping(T& m) {
-  m.clear_id();
-  m.clear_state();
-  m.clear_create_time();
-  m.clear_update_time();
-  m.clear_etag();
-  Kind<T>::ClearOutputs(m);
-}
+}  // namespace helhed::store
 
-// Mask paths a caller may change: top-level fields that are neither
-// bookkeeping, output-only nor immutable.
-template <typename T>
-absl::Status CheckMask(const google::protobuf::FieldMask& mask) {
-  static const std::set<std::string> allowed = [] {
-    std::set<std::string> s;
-    const auto* d = T::descriptor();
-    std::set<std::string> excluded = {"id", "state", "create_time", "update_time", "etag"};
-    for (const auto& f : Kind<T>::Immutable()) excluded.insert(f);
-    for (const auto& f : Kind<T>::Outputs()) excluded.insert(f);
-    for (int i = 0; i < d->field_count(); ++i) {
-      if (excluded.count(d->field(i)->name()) == 0) {
-        s.insert(d->field(i)->name());
-      }
-    }
-    return s;
-  }();
-  FieldViolations v;
-  if (mask.paths_size() == 0) {
-    v.Add("update_mask", "must name at least one field");
-  }
-  for (int i = 0; i < mask.paths_size(); ++i) {
-    if (allowed.count(mask.paths(i)) == 0) {
-      v.Add(absl::StrCat("update_mask.paths[", i, "]"),
-            absl::StrCat("\"", mask.paths(i).substr(0, 64), "\" is not a field of ", Kind<T>::kName,
-                         " that can be changed"));
-    }
-  }
-  return v.ToStatus();
-}
+namespace helhed::plans {
+namespace {
 
-// The scope of a list's page tokens: the kind and the filters.
-std::string Scope(const char* kind, const ListFilter& f) {
-  return absl::StrCat(kind, "|", f.parent_id, "|", f.ref_id, "|", f.citizen_id, "|", f.has_status,
-                      ":", f.status, "|", f.year, "|", f.tag, "|", f.restrict_ids, ":",
-                      absl::StrJoin(f.ids, ","), "|", f.focus_year, "|", f.include_archived);
-}
-
-// Dated entries (progress updates, measurements, assessments).
-template <typename E>
-absl::StatusOr<bool> FindEntry(Connection& c, const std::string& muni, const char* kind,
-                               const std::string& request_id, E* out) {
-  if (request_id.empty()) {
-    return false;
-  }
-  HELHED_ASSIGN_OR_RETURN(
-      Rows rows,
-      c.Query("SELECT body FROM entries WHERE municipality = ? AND kind = ? AND request_id = ?",
-              {muni, kind, request_id}));
-  if (rows.empty()) {
-    return false;
-  }
-  if (!out->ParseFromString(rows[0][0].AsString())) {
-    return Corrupt<E>();
-  }
-  return true;
-}
-
-template <typename E>
-absl::Status InsertEntry(Connection& c, const std::string& muni, const char* kind,
-                         const std::string& parent_id, int date_key, const std::string& request_id,
-                         absl::Time now, E& e) {
-  e.set_id(store::NewId());
-  *e.mutable_create_time() = Ts(now);
-  return c
-      .Execute(
-          "INSERT INTO entries (id, municipality, kind, parent_id, entry_date, request_id,"
-          " create_time, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          {e.id(), muni, kind, parent_id, date_key,
-           request_id.empty() ? store::Value() : store::Value(request_id), Micros(now),
-           e.SerializeAsString()})
-      .status();
-}
-
-template <typename E>
-absl::Status SelectEntries(Connection& c, const std::string& muni, const char* kind,
-                           const std::string& parent_id, int64_t after_seq, int limit,
-                           std::vector<std::pair<int64_t, E>>* out) {
-  HELHED_ASSIGN_OR_RETURN(
-      Rows rows, c.Query("SELECT seq, body FROM entries WHERE municipality = ? AND kind = ? AND"
-                         " parent_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-                         {muni, kind, parent_id, after_seq, limit}));
-  for (const auto& r : rows) {
-    E e;
-    if (!e.ParseFromString(r[1].AsString())) {
-      return Corrupt<E>();
-    }
-    out->emplace_back(r.Int(0), std::move(e));
-  }
-  return absl::OkStatus();
-}
-
-// Pages through entries of one parent resource P.
-template <typename P, typename E>
-absl::Status ListEntries(store::Database* db, const store::PageTokens* tokens,
-                         const std::string& muni, const char* kind, const std::string& parent_id,
-                         const Page& page, google::protobuf::RepeatedPtrField<E>* out,
-                         std::string* next) {
-  const std::string scope = absl::StrCat("entries|", kind, "|", parent_id);
-  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens->Decode(scope, page.token));
-  return db->ReadTransaction([&](Connection& c) -> absl::Status {
-    HELHED_RETURN_IF_ERROR(Load<P>(c, muni, parent_id, false).status());
-    std::vector<std::pair<int64_t, E>> rows;
-    HELHED_RETURN_IF_ERROR(SelectEntries<E>(c, muni, kind, parent_id, after, page.size + 1, &rows));
-    const bool more = static_cast<int>(rows.size()) > page.size;
-    if (more) {
-      rows.resize(page.size);
-    }
-    for (auto& r : rows) {
-      *out->Add() = std::move(r.second);
-    }
-    next->clear();
-    if (more) {
-      *next = tokens->Encode(scope, rows.back().first);
-    }
-    return absl::OkStatus();
-  });
-}
+using google::protobuf::util::TimeUtil;
+using helhed::common::v1::RESOURCE_STATE_ACTIVE;
+using helhed::common::v1::RESOURCE_STATE_ARCHIVED;
+using store::Connection;
+using store::Corrupt;
+using store::Etag;
+using store::FindEntry;
+using store::ForUpdate;
+using store::InsertEntry;
+using store::Kind;
+using store::ListEntries;
+using store::ListFilter;
+using store::Load;
+using store::Micros;
+using store::Page;
+using store::Projection;
+using store::Replace;
+using store::Rows;
+using store::SelectAll;
+using store::Ts;
 
 absl::StatusOr<bool> LoadFocus(Connection& c, const std::string& muni, const std::string& plan_id,
                                int year, v1::YearlyFocus* out);
@@ -643,150 +295,48 @@ constexpr char kAssessment[] = "assessment";
 }  // namespace
 
 // ---------------------------------------------------------------------------
-// Generic resource operations.
+// Generic resource operations (common/store/resources.h).
 
 template <typename T>
 absl::Status PlansStore::Create(const std::string& muni, const T& resource,
                                 const std::string& request_id, T* out) {
-  FieldViolations v;
-  Kind<T>::Validate(resource, v);
-  Validator(v).RequestId("request_id", request_id);
-  HELHED_RETURN_IF_ERROR(v.ToStatus());
-  T m = resource;
-  ClearBookkeeping(m);
-  absl::Status status = db_->Transaction([&](Connection& c) -> absl::Status {
-    if (!request_id.empty()) {
-      HELHED_ASSIGN_OR_RETURN(bool found, FindByRequest<T>(c, muni, request_id, out));
-      if (found) {
-        return absl::OkStatus();
-      }
-    }
-    T fresh = m;
-    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<T>::Prepare(c, muni, fresh));
-    HELHED_RETURN_IF_ERROR(Insert<T>(c, muni, p, request_id, Now(), fresh));
-    *out = std::move(fresh);
-    return absl::OkStatus();
-  });
-  if (status.code() == absl::StatusCode::kAlreadyExists && !request_id.empty()) {
-    // A concurrent create with the same request id won: return its result.
-    bool found = false;
-    HELHED_RETURN_IF_ERROR(db_->ReadTransaction([&](Connection& c) -> absl::Status {
-      HELHED_ASSIGN_OR_RETURN(found, FindByRequest<T>(c, muni, request_id, out));
-      return absl::OkStatus();
-    }));
-    if (found) {
-      return absl::OkStatus();
-    }
-  }
-  return status;
+  return store::CreateResource(db_, Now(), muni, resource, request_id, out);
 }
 
 template <typename T>
 absl::Status PlansStore::Get(const std::string& muni, const std::string& id, T* out) {
-  FieldViolations v;
-  Validator(v).Id("id", id, /*required=*/true);
-  HELHED_RETURN_IF_ERROR(v.ToStatus());
-  return db_->Run([&](Connection& c) -> absl::Status {
-    HELHED_ASSIGN_OR_RETURN(auto loaded, Load<T>(c, muni, id, false));
-    *out = std::move(loaded.msg);
-    return absl::OkStatus();
-  });
+  return store::GetResource(db_, muni, id, out);
 }
 
 template <typename T>
 absl::Status PlansStore::Update(const std::string& muni, const T& patch,
                                 const google::protobuf::FieldMask& mask, T* out) {
-  FieldViolations v;
-  Validator check(v);
-  const std::string name = Kind<T>::kName;
-  check.Id(name + ".id", patch.id(), /*required=*/true);
-  if (patch.etag().empty()) {
-    v.Add(name + ".etag", "is required: send the etag you last read");
-  }
-  HELHED_RETURN_IF_ERROR(v.ToStatus());
-  HELHED_RETURN_IF_ERROR(CheckMask<T>(mask));
-  return db_->Transaction([&](Connection& c) -> absl::Status {
-    HELHED_ASSIGN_OR_RETURN(auto cur, Load<T>(c, muni, patch.id(), /*for_update=*/true));
-    if (cur.msg.state() == RESOURCE_STATE_ARCHIVED) {
-      return absl::FailedPreconditionError(absl::StrCat(name, " is archived"));
-    }
-    if (cur.msg.etag() != patch.etag()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(name, " was changed since it was read (stale etag); read it again"));
-    }
-    T merged = cur.msg;
-    FieldMaskUtil::MergeOptions opts;
-    opts.set_replace_message_fields(true);
-    opts.set_replace_repeated_fields(true);
-    FieldMaskUtil::MergeMessageTo(patch, mask, opts, &merged);
-    FieldViolations after;
-    Kind<T>::Validate(merged, after);
-    HELHED_RETURN_IF_ERROR(after.ToStatus());
-    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<T>::Prepare(c, muni, merged));
-    HELHED_RETURN_IF_ERROR(Replace<T>(c, muni, p, cur.version, Now(), merged));
-    *out = std::move(merged);
-    return absl::OkStatus();
-  });
+  return store::UpdateResource(db_, Now(), muni, patch, mask, out);
 }
 
 template <typename T>
 absl::Status PlansStore::Archive(const std::string& muni, const std::string& id,
                                  const std::string& etag, T* out) {
-  FieldViolations v;
-  Validator(v).Id("id", id, /*required=*/true);
-  if (etag.empty()) {
-    v.Add("etag", "is required: send the etag you last read");
-  }
-  HELHED_RETURN_IF_ERROR(v.ToStatus());
-  return db_->Transaction([&](Connection& c) -> absl::Status {
-    HELHED_ASSIGN_OR_RETURN(auto cur, Load<T>(c, muni, id, /*for_update=*/true));
-    if (cur.msg.etag() != etag) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          Kind<T>::kName, " was changed since it was read (stale etag); read it again"));
-    }
-    if (cur.msg.state() == RESOURCE_STATE_ARCHIVED) {
-      *out = std::move(cur.msg);
-      return absl::OkStatus();
-    }
-    T m = cur.msg;
-    m.set_state(RESOURCE_STATE_ARCHIVED);
-    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<T>::Prepare(c, muni, m, /*check_refs=*/false));
-    HELHED_RETURN_IF_ERROR(Replace<T>(c, muni, p, cur.version, Now(), m));
-    *out = std::move(m);
-    return absl::OkStatus();
-  });
+  return store::ArchiveResource(db_, Now(), muni, id, etag, out);
 }
 
 template <typename T>
 absl::Status PlansStore::List(const std::string& muni, const ListFilter& filter, const Page& page,
                               google::protobuf::RepeatedPtrField<T>* out, std::string* next) {
-  const std::string scope = Scope(Kind<T>::kTable, filter);
-  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(scope, page.token));
-  return db_->Run([&](Connection& c) -> absl::Status {
-    ListFilter f = filter;
-    if (f.focus_year != 0) {
+  ListFilter f = filter;
+  if (f.focus_year != 0) {
+    // The year's focus decides which areas qualify.
+    HELHED_RETURN_IF_ERROR(db_->Run([&](Connection& c) -> absl::Status {
       v1::YearlyFocus focus;
       HELHED_ASSIGN_OR_RETURN(bool found, LoadFocus(c, muni, f.parent_id, f.focus_year, &focus));
       f.restrict_ids = true;
       if (found) {
         f.ids.assign(focus.initiative_area_ids().begin(), focus.initiative_area_ids().end());
       }
-    }
-    std::vector<std::pair<int64_t, T>> rows;
-    HELHED_RETURN_IF_ERROR(Select<T>(c, muni, f, after, page.size + 1, &rows));
-    const bool more = static_cast<int>(rows.size()) > page.size;
-    if (more) {
-      rows.resize(page.size);
-    }
-    for (auto& r : rows) {
-      *out->Add() = std::move(r.second);
-    }
-    next->clear();
-    if (more) {
-      *next = tokens_->Encode(scope, rows.back().first);
-    }
-    return absl::OkStatus();
-  });
+      return absl::OkStatus();
+    }));
+  }
+  return store::ListResources(db_, tokens_, muni, f, page, out, next);
 }
 
 #define HELHED_PLANS_INSTANTIATE(T)                                                             \

@@ -6,31 +6,14 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/store/resources.h"
 #include "helhed/common/v1/common.pb.h"
 #include "helhed/plans/v1/plans_service.pb.h"
 
 namespace helhed::plans {
 
-// Filters of a List call, already validated. Empty/zero means "any".
-struct ListFilter {
-  std::string parent_id;
-  std::string ref_id;
-  std::string citizen_id;
-  bool has_status = false;
-  int64_t status = 0;
-  int year = 0;
-  std::string tag;  // e.g. "tg:3", "la:1", "sdg:10.2"
-  bool restrict_ids = false;
-  std::vector<std::string> ids;
-  // Initiative areas only: those in the plan's (parent_id) focus of this year.
-  int focus_year = 0;
-  bool include_archived = false;
-};
-
-struct Page {
-  int size = 50;
-  std::string token;
-};
+using store::ListFilter;
+using store::Page;
 
 // INVALID_ARGUMENT on page.page_size.
 absl::StatusOr<Page> PageOf(const helhed::common::v1::PageRequest& page);

@@ -1,0 +1,589 @@
+// Generic storage of API resources: one table per resource kind, the
+// protobuf body as the record and a few projected columns for keys, filters
+// and optimistic concurrency (see docs/DECISIONS.md). A service describes
+// each kind once by specialising Kind<T>, then gets create (idempotent on a
+// request id), get, update (field mask + etag), archive and paged, filtered
+// lists, all scoped to a municipality.
+//
+// Kind<T> provides:
+//   static constexpr const char* kTable;   // table name (a constant, never input)
+//   static constexpr const char* kName;    // field path prefix, e.g. "plan"
+//   static std::vector<std::string> Immutable();  // fields an update may not change
+//   static std::vector<std::string> Outputs();    // output-only fields
+//   static void ClearOutputs(T&);
+//   static void Validate(const T&, FieldViolations&);
+//   // Checks references (when check_refs) and returns the row's projection.
+//   static absl::StatusOr<Projection> Prepare(Connection&, const std::string& muni, T&,
+//                                             bool check_refs);
+// T must have id, state, create_time, update_time and etag fields.
+//
+// Each service's schema has, per kind, a table with the columns of
+// services/plans/migrations/0001_init.*.sql, plus resource_tags and entries.
+#ifndef HELHED_COMMON_STORE_RESOURCES_H_
+#define HELHED_COMMON_STORE_RESOURCES_H_
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "common/status/field_violations.h"
+#include "common/status/status_macros.h"
+#include "common/status/validation.h"
+#include "common/store/database.h"
+#include "common/store/paging.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/repeated_field.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "helhed/common/v1/common.pb.h"
+
+namespace helhed::store {
+
+// Filters of a List call, already validated. Empty/zero means "any".
+struct ListFilter {
+  std::string parent_id;
+  std::string ref_id;
+  std::string citizen_id;
+  bool has_status = false;
+  int64_t status = 0;
+  int year = 0;
+  std::string tag;  // e.g. "tg:3", "la:1", "sdg:10.2"
+  bool restrict_ids = false;
+  std::vector<std::string> ids;
+  // Plans' initiative areas: those in the plan's (parent_id) focus of this
+  // year; resolved into ids by the service before listing.
+  int focus_year = 0;
+  bool include_archived = false;
+};
+
+struct Page {
+  int size = 50;
+  std::string token;
+};
+
+struct Projection {
+  std::string parent_id;
+  std::string ref_id;
+  std::string citizen_id;
+  int64_t status = 0;
+  int start_year = 0;
+  int end_year = 0;
+  std::vector<std::string> tags;
+};
+
+template <typename T>
+struct Loaded {
+  T msg;
+  int64_t version = 0;
+  std::string citizen_id;
+};
+
+inline int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
+inline google::protobuf::Timestamp Ts(absl::Time t) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+inline std::string Etag(int64_t version) { return absl::StrCat("v", version); }
+
+inline const char* ForUpdate(const Connection& c) {
+  return c.dialect() == Dialect::kMysql ? " FOR UPDATE" : "";
+}
+
+template <typename T>
+bool ParseBody(const std::string& body, T* out) {
+  return out->ParseFromString(body);
+}
+
+template <typename T>
+absl::Status Corrupt() {
+  return absl::DataLossError(absl::StrCat("stored ", T::descriptor()->name(), " is unreadable"));
+}
+
+inline void AddTags(std::vector<std::string>& tags,
+                    const google::protobuf::RepeatedField<int>& values, const char* prefix) {
+  for (int v : values) {
+    tags.push_back(absl::StrCat(prefix, v));
+  }
+}
+
+template <typename T>
+struct Kind;
+
+// Loads one resource of the caller's municipality; NOT_FOUND otherwise.
+template <typename T>
+absl::StatusOr<Loaded<T>> Load(Connection& c, const std::string& muni, const std::string& id,
+                               bool for_update) {
+  static const std::string plain =
+      absl::StrCat("SELECT version, citizen_id, body FROM ", Kind<T>::kTable,
+                   " WHERE municipality = ? AND id = ?");
+  static const std::string locking = plain + " FOR UPDATE";
+  const bool lock = for_update && c.dialect() == Dialect::kMysql;
+  const std::string& sql = lock ? locking : plain;
+  HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(sql, {muni, id}));
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat(Kind<T>::kName, " ", id, " not found"));
+  }
+  Loaded<T> out;
+  out.version = rows[0].Int(0);
+  out.citizen_id = rows[0].Str(1);
+  const store::Value& body = rows[0][2];
+  if (!body.is_string() || !out.msg.ParseFromString(body.StringRef())) {
+    return Corrupt<T>();
+  }
+  return out;
+}
+
+// A referenced resource that must exist and be active; a missing one is a
+// bad `field` of the request.
+template <typename T>
+absl::StatusOr<Loaded<T>> Require(Connection& c, const std::string& muni, const std::string& id,
+                                  const std::string& field) {
+  auto loaded = Load<T>(c, muni, id, /*for_update=*/false);
+  if (loaded.status().code() == absl::StatusCode::kNotFound) {
+    return InvalidField(field, absl::StrCat("no such ", Kind<T>::kName));
+  }
+  if (loaded.ok() && loaded->msg.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED) {
+    return absl::FailedPreconditionError(absl::StrCat(Kind<T>::kName, " ", id, " is archived"));
+  }
+  return loaded;
+}
+
+inline absl::Status WriteTags(Connection& c, const char* kind, const std::string& muni,
+                              const std::string& id, const std::vector<std::string>& tags,
+                              bool replace) {
+  if (replace) {
+    HELHED_RETURN_IF_ERROR(
+        c.Execute("DELETE FROM resource_tags WHERE kind = ? AND resource_id = ?", {kind, id})
+            .status());
+  }
+  std::set<std::string> unique(tags.begin(), tags.end());
+  for (const auto& tag : unique) {
+    HELHED_RETURN_IF_ERROR(
+        c.Execute(
+             "INSERT INTO resource_tags (kind, resource_id, municipality, tag) VALUES (?, ?, ?, ?)",
+             {kind, id, muni, tag})
+            .status());
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::Status Insert(Connection& c, const std::string& muni, const Projection& p,
+                    const std::string& request_id, absl::Time now, T& m) {
+  m.set_id(NewId());
+  m.set_state(helhed::common::v1::RESOURCE_STATE_ACTIVE);
+  *m.mutable_create_time() = Ts(now);
+  *m.mutable_update_time() = Ts(now);
+  m.set_etag(Etag(1));
+  static const std::string sql = absl::StrCat(
+      "INSERT INTO ", Kind<T>::kTable,
+      " (id, municipality, parent_id, ref_id, citizen_id, status, start_year, end_year, state,"
+      " version, request_id, create_time, update_time, touch_time, body)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  HELHED_RETURN_IF_ERROR(
+      c.Execute(sql, {m.id(), muni, p.parent_id, p.ref_id, p.citizen_id, p.status, p.start_year,
+                      p.end_year, static_cast<int>(helhed::common::v1::RESOURCE_STATE_ACTIVE),
+                      int64_t{1}, request_id.empty() ? Value() : Value(request_id), Micros(now),
+                      Micros(now), Micros(now), m.SerializeAsString()})
+          .status());
+  return WriteTags(c, Kind<T>::kTable, muni, m.id(), p.tags, /*replace=*/false);
+}
+
+// Writes `m` over version `version` (which the caller read under lock).
+template <typename T>
+absl::Status Replace(Connection& c, const std::string& muni, const Projection& p, int64_t version,
+                     absl::Time now, T& m) {
+  *m.mutable_update_time() = Ts(now);
+  m.set_etag(Etag(version + 1));
+  static const std::string sql = absl::StrCat(
+      "UPDATE ", Kind<T>::kTable,
+      " SET ref_id = ?, status = ?, start_year = ?, end_year = ?, state = ?, version = ?,"
+      " update_time = ?, touch_time = ?, body = ? WHERE municipality = ? AND id = ? AND version = "
+      "?");
+  HELHED_ASSIGN_OR_RETURN(
+      int64_t changed, c.Execute(sql, {p.ref_id, p.status, p.start_year, p.end_year,
+                                       static_cast<int>(m.state()), version + 1, Micros(now),
+                                       Micros(now), m.SerializeAsString(), muni, m.id(), version}));
+  if (changed != 1) {
+    return absl::AbortedError("concurrent update");  // retried by the transaction helper
+  }
+  return WriteTags(c, Kind<T>::kTable, muni, m.id(), p.tags, /*replace=*/true);
+}
+
+template <typename T>
+absl::StatusOr<bool> FindByRequest(Connection& c, const std::string& muni,
+                                   const std::string& request_id, T* out) {
+  static const std::string sql = absl::StrCat("SELECT body FROM ", Kind<T>::kTable,
+                                              " WHERE municipality = ? AND request_id = ?");
+  HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(sql, {muni, request_id}));
+  if (rows.empty()) {
+    return false;
+  }
+  if (!ParseBody(rows[0][0].AsString(), out)) {
+    return Corrupt<T>();
+  }
+  return true;
+}
+
+// All matching rows after `after_seq`, at most `limit` (0: no limit).
+template <typename T>
+absl::Status Select(Connection& c, const std::string& muni, const ListFilter& f, int64_t after_seq,
+                    int limit, std::vector<std::pair<int64_t, T>>* out) {
+  std::string sql = absl::StrCat("SELECT seq, body FROM ", Kind<T>::kTable,
+                                 " WHERE municipality = ? AND seq > ?");
+  Params params = {muni, after_seq};
+  if (!f.parent_id.empty()) {
+    sql += " AND parent_id = ?";
+    params.emplace_back(f.parent_id);
+  }
+  if (!f.ref_id.empty()) {
+    sql += " AND ref_id = ?";
+    params.emplace_back(f.ref_id);
+  }
+  if (!f.citizen_id.empty()) {
+    sql += " AND citizen_id = ?";
+    params.emplace_back(f.citizen_id);
+  }
+  if (f.has_status) {
+    sql += " AND status = ?";
+    params.emplace_back(f.status);
+  }
+  if (f.year != 0) {
+    sql += " AND (start_year = 0 OR start_year <= ?) AND (end_year = 0 OR end_year >= ?)";
+    params.emplace_back(f.year);
+    params.emplace_back(f.year);
+  }
+  if (!f.include_archived) {
+    sql += " AND state = ?";
+    params.emplace_back(static_cast<int>(helhed::common::v1::RESOURCE_STATE_ACTIVE));
+  }
+  if (!f.tag.empty()) {
+    sql +=
+        " AND id IN (SELECT resource_id FROM resource_tags WHERE municipality = ? AND kind = ? AND "
+        "tag = ?)";
+    params.emplace_back(muni);
+    params.emplace_back(Kind<T>::kTable);
+    params.emplace_back(f.tag);
+  }
+  if (f.restrict_ids) {
+    if (f.ids.empty()) {
+      return absl::OkStatus();
+    }
+    sql += " AND id IN (?";
+    for (size_t i = 1; i < f.ids.size(); ++i) {
+      sql += ", ?";
+    }
+    sql += ")";
+    for (const auto& id : f.ids) {
+      params.emplace_back(id);
+    }
+  }
+  sql += " ORDER BY seq";
+  if (limit > 0) {
+    sql += " LIMIT ?";
+    params.emplace_back(limit);
+  }
+  HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(sql, params));
+  for (const auto& r : rows) {
+    T m;
+    if (!ParseBody(r[1].AsString(), &m)) {
+      return Corrupt<T>();
+    }
+    out->emplace_back(r.Int(0), std::move(m));
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::StatusOr<std::vector<T>> SelectAll(Connection& c, const std::string& muni,
+                                         const ListFilter& f) {
+  std::vector<std::pair<int64_t, T>> rows;
+  HELHED_RETURN_IF_ERROR(Select<T>(c, muni, f, 0, 0, &rows));
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) {
+    out.push_back(std::move(r.second));
+  }
+  return out;
+}
+
+template <typename T>
+void ClearBookkeeping(T& m) {
+  m.clear_id();
+  m.clear_state();
+  m.clear_create_time();
+  m.clear_update_time();
+  m.clear_etag();
+  Kind<T>::ClearOutputs(m);
+}
+
+// Mask paths a caller may change: top-level fields that are neither
+// bookkeeping, output-only nor immutable.
+template <typename T>
+absl::Status CheckMask(const google::protobuf::FieldMask& mask) {
+  static const std::set<std::string> allowed = [] {
+    std::set<std::string> s;
+    const auto* d = T::descriptor();
+    std::set<std::string> excluded = {"id", "state", "create_time", "update_time", "etag"};
+    for (const auto& f : Kind<T>::Immutable()) excluded.insert(f);
+    for (const auto& f : Kind<T>::Outputs()) excluded.insert(f);
+    for (int i = 0; i < d->field_count(); ++i) {
+      if (excluded.count(d->field(i)->name()) == 0) {
+        s.insert(d->field(i)->name());
+      }
+    }
+    return s;
+  }();
+  FieldViolations v;
+  if (mask.paths_size() == 0) {
+    v.Add("update_mask", "must name at least one field");
+  }
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    if (allowed.count(mask.paths(i)) == 0) {
+      v.Add(absl::StrCat("update_mask.paths[", i, "]"),
+            absl::StrCat("\"", mask.paths(i).substr(0, 64), "\" is not a field of ", Kind<T>::kName,
+                         " that can be changed"));
+    }
+  }
+  return v.ToStatus();
+}
+
+// The scope of a list's page tokens: the kind and the filters.
+inline std::string Scope(const char* kind, const ListFilter& f) {
+  return absl::StrCat(kind, "|", f.parent_id, "|", f.ref_id, "|", f.citizen_id, "|", f.has_status,
+                      ":", f.status, "|", f.year, "|", f.tag, "|", f.restrict_ids, ":",
+                      absl::StrJoin(f.ids, ","), "|", f.focus_year, "|", f.include_archived);
+}
+
+// Dated entries (progress updates, measurements, assessments).
+template <typename E>
+absl::StatusOr<bool> FindEntry(Connection& c, const std::string& muni, const char* kind,
+                               const std::string& request_id, E* out) {
+  if (request_id.empty()) {
+    return false;
+  }
+  HELHED_ASSIGN_OR_RETURN(
+      Rows rows,
+      c.Query("SELECT body FROM entries WHERE municipality = ? AND kind = ? AND request_id = ?",
+              {muni, kind, request_id}));
+  if (rows.empty()) {
+    return false;
+  }
+  if (!out->ParseFromString(rows[0][0].AsString())) {
+    return Corrupt<E>();
+  }
+  return true;
+}
+
+template <typename E>
+absl::Status InsertEntry(Connection& c, const std::string& muni, const char* kind,
+                         const std::string& parent_id, int date_key, const std::string& request_id,
+                         absl::Time now, E& e) {
+  e.set_id(NewId());
+  *e.mutable_create_time() = Ts(now);
+  return c
+      .Execute(
+          "INSERT INTO entries (id, municipality, kind, parent_id, entry_date, request_id,"
+          " create_time, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          {e.id(), muni, kind, parent_id, date_key,
+           request_id.empty() ? Value() : Value(request_id), Micros(now), e.SerializeAsString()})
+      .status();
+}
+
+template <typename E>
+absl::Status SelectEntries(Connection& c, const std::string& muni, const char* kind,
+                           const std::string& parent_id, int64_t after_seq, int limit,
+                           std::vector<std::pair<int64_t, E>>* out) {
+  HELHED_ASSIGN_OR_RETURN(
+      Rows rows, c.Query("SELECT seq, body FROM entries WHERE municipality = ? AND kind = ? AND"
+                         " parent_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                         {muni, kind, parent_id, after_seq, limit}));
+  for (const auto& r : rows) {
+    E e;
+    if (!e.ParseFromString(r[1].AsString())) {
+      return Corrupt<E>();
+    }
+    out->emplace_back(r.Int(0), std::move(e));
+  }
+  return absl::OkStatus();
+}
+
+// Pages through entries of one parent resource P.
+template <typename P, typename E>
+absl::Status ListEntries(Database* db, const PageTokens* tokens, const std::string& muni,
+                         const char* kind, const std::string& parent_id, const Page& page,
+                         google::protobuf::RepeatedPtrField<E>* out, std::string* next) {
+  const std::string scope = absl::StrCat("entries|", kind, "|", parent_id);
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens->Decode(scope, page.token));
+  return db->ReadTransaction([&](Connection& c) -> absl::Status {
+    HELHED_RETURN_IF_ERROR(Load<P>(c, muni, parent_id, false).status());
+    std::vector<std::pair<int64_t, E>> rows;
+    HELHED_RETURN_IF_ERROR(SelectEntries<E>(c, muni, kind, parent_id, after, page.size + 1, &rows));
+    const bool more = static_cast<int>(rows.size()) > page.size;
+    if (more) {
+      rows.resize(page.size);
+    }
+    for (auto& r : rows) {
+      *out->Add() = std::move(r.second);
+    }
+    next->clear();
+    if (more) {
+      *next = tokens->Encode(scope, rows.back().first);
+    }
+    return absl::OkStatus();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// The operations every resource kind gets. `now` stamps the write.
+
+// Validates, checks references (Kind<T>::Prepare) and inserts; a retry with
+// the same request id returns the first result, also when the two race.
+template <typename T>
+absl::Status CreateResource(Database* db, absl::Time now, const std::string& muni,
+                            const T& resource, const std::string& request_id, T* out) {
+  FieldViolations v;
+  Kind<T>::Validate(resource, v);
+  Validator(v).RequestId("request_id", request_id);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  T m = resource;
+  ClearBookkeeping(m);
+  absl::Status status = db->Transaction([&](Connection& c) -> absl::Status {
+    if (!request_id.empty()) {
+      HELHED_ASSIGN_OR_RETURN(bool found, FindByRequest<T>(c, muni, request_id, out));
+      if (found) {
+        return absl::OkStatus();
+      }
+    }
+    T fresh = m;
+    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<T>::Prepare(c, muni, fresh, true));
+    HELHED_RETURN_IF_ERROR(Insert<T>(c, muni, p, request_id, now, fresh));
+    *out = std::move(fresh);
+    return absl::OkStatus();
+  });
+  if (status.code() == absl::StatusCode::kAlreadyExists && !request_id.empty()) {
+    // A concurrent create with the same request id won: return its result.
+    bool found = false;
+    HELHED_RETURN_IF_ERROR(db->ReadTransaction([&](Connection& c) -> absl::Status {
+      HELHED_ASSIGN_OR_RETURN(found, FindByRequest<T>(c, muni, request_id, out));
+      return absl::OkStatus();
+    }));
+    if (found) {
+      return absl::OkStatus();
+    }
+  }
+  return status;
+}
+
+template <typename T>
+absl::Status GetResource(Database* db, const std::string& muni, const std::string& id, T* out) {
+  FieldViolations v;
+  Validator(v).Id("id", id, /*required=*/true);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  return db->Run([&](Connection& c) -> absl::Status {
+    HELHED_ASSIGN_OR_RETURN(auto loaded, Load<T>(c, muni, id, false));
+    *out = std::move(loaded.msg);
+    return absl::OkStatus();
+  });
+}
+
+// Applies the fields in `mask` from `patch` if patch.etag() is current.
+template <typename T>
+absl::Status UpdateResource(Database* db, absl::Time now, const std::string& muni, const T& patch,
+                            const google::protobuf::FieldMask& mask, T* out) {
+  FieldViolations v;
+  Validator check(v);
+  const std::string name = Kind<T>::kName;
+  check.Id(name + ".id", patch.id(), /*required=*/true);
+  if (patch.etag().empty()) {
+    v.Add(name + ".etag", "is required: send the etag you last read");
+  }
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  HELHED_RETURN_IF_ERROR(CheckMask<T>(mask));
+  return db->Transaction([&](Connection& c) -> absl::Status {
+    HELHED_ASSIGN_OR_RETURN(auto cur, Load<T>(c, muni, patch.id(), /*for_update=*/true));
+    if (cur.msg.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED) {
+      return absl::FailedPreconditionError(absl::StrCat(name, " is archived"));
+    }
+    if (cur.msg.etag() != patch.etag()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(name, " was changed since it was read (stale etag); read it again"));
+    }
+    T merged = cur.msg;
+    google::protobuf::util::FieldMaskUtil::MergeOptions opts;
+    opts.set_replace_message_fields(true);
+    opts.set_replace_repeated_fields(true);
+    google::protobuf::util::FieldMaskUtil::MergeMessageTo(patch, mask, opts, &merged);
+    FieldViolations after;
+    Kind<T>::Validate(merged, after);
+    HELHED_RETURN_IF_ERROR(after.ToStatus());
+    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<T>::Prepare(c, muni, merged, true));
+    HELHED_RETURN_IF_ERROR(Replace<T>(c, muni, p, cur.version, now, merged));
+    *out = std::move(merged);
+    return absl::OkStatus();
+  });
+}
+
+template <typename T>
+absl::Status ArchiveResource(Database* db, absl::Time now, const std::string& muni,
+                             const std::string& id, const std::string& etag, T* out) {
+  FieldViolations v;
+  Validator(v).Id("id", id, /*required=*/true);
+  if (etag.empty()) {
+    v.Add("etag", "is required: send the etag you last read");
+  }
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  return db->Transaction([&](Connection& c) -> absl::Status {
+    HELHED_ASSIGN_OR_RETURN(auto cur, Load<T>(c, muni, id, /*for_update=*/true));
+    if (cur.msg.etag() != etag) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          Kind<T>::kName, " was changed since it was read (stale etag); read it again"));
+    }
+    if (cur.msg.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED) {
+      *out = std::move(cur.msg);
+      return absl::OkStatus();
+    }
+    T m = cur.msg;
+    m.set_state(helhed::common::v1::RESOURCE_STATE_ARCHIVED);
+    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<T>::Prepare(c, muni, m, /*check_refs=*/false));
+    HELHED_RETURN_IF_ERROR(Replace<T>(c, muni, p, cur.version, now, m));
+    *out = std::move(m);
+    return absl::OkStatus();
+  });
+}
+
+// One page of the resources matching `filter`, in creation order.
+template <typename T>
+absl::Status ListResources(Database* db, const PageTokens* tokens, const std::string& muni,
+                           const ListFilter& filter, const Page& page,
+                           google::protobuf::RepeatedPtrField<T>* out, std::string* next) {
+  const std::string scope = Scope(Kind<T>::kTable, filter);
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens->Decode(scope, page.token));
+  return db->Run([&](Connection& c) -> absl::Status {
+    std::vector<std::pair<int64_t, T>> rows;
+    HELHED_RETURN_IF_ERROR(Select<T>(c, muni, filter, after, page.size + 1, &rows));
+    const bool more = static_cast<int>(rows.size()) > page.size;
+    if (more) {
+      rows.resize(page.size);
+    }
+    for (auto& r : rows) {
+      *out->Add() = std::move(r.second);
+    }
+    next->clear();
+    if (more) {
+      *next = tokens->Encode(scope, rows.back().first);
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace helhed::store
+
+#endif  // HELHED_COMMON_STORE_RESOURCES_H_
