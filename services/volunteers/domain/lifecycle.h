@@ -1,0 +1,26 @@
+// The accompaniment lifecycle: requested -> matched -> confirmed ->
+// completed, or cancelled / no-show. Pure.
+//
+//   from \ to   MATCHED  CONFIRMED  COMPLETED  CANCELLED  NO_SHOW
+//   REQUESTED   yes      -          -          yes        -
+//   MATCHED     -        yes        -          yes        yes
+//   CONFIRMED   -        -          yes        yes        yes
+//   COMPLETED, CANCELLED, NO_SHOW: final.
+#ifndef HELHED_SERVICES_VOLUNTEERS_DOMAIN_LIFECYCLE_H_
+#define HELHED_SERVICES_VOLUNTEERS_DOMAIN_LIFECYCLE_H_
+
+#include "absl/status/status.h"
+#include "helhed/volunteers/v1/resources.pb.h"
+
+namespace helhed::volunteers {
+
+// OK, or FAILED_PRECONDITION naming both states.
+absl::Status CheckTransition(::helhed::volunteers::v1::RequestState from,
+                             ::helhed::volunteers::v1::RequestState to);
+
+// Whether the request still holds its volunteer's booking in `state`.
+bool HoldsBooking(::helhed::volunteers::v1::RequestState state);
+
+}  // namespace helhed::volunteers
+
+#endif  // HELHED_SERVICES_VOLUNTEERS_DOMAIN_LIFECYCLE_H_

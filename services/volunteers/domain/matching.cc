@@ -1,0 +1,1 @@
+#include "services/volunteers/domain/matching.h"
