@@ -132,7 +132,11 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   }
 
   WorkPool pool(cfg.workers);
-  Runtime runtime{&cfg, db.get(), &pool, registry.get()};
+  Runtime runtime;
+  runtime.config = &cfg;
+  runtime.db = db.get();
+  runtime.pool = &pool;
+  runtime.registry = registry.get();
   std::vector<RegisteredService> services = make(runtime);
 
   std::vector<std::string> methods = {
@@ -236,6 +240,9 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   server->Wait();
   log::Info("drained", svc);
   pool.Stop();
+  for (auto& hook : runtime.stop_hooks) {
+    hook();
+  }
   db->Close();
   log::Info("stopped", svc);
   return 0;

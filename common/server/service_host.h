@@ -35,6 +35,9 @@ struct Runtime {
   store::Database* db = nullptr;
   WorkPool* pool = nullptr;
   prometheus::Registry* registry = nullptr;
+  // Run, in order, after the server has drained and before the store closes:
+  // background work a service started stops here.
+  std::vector<std::function<void()>> stop_hooks;
 };
 
 struct RegisteredService {

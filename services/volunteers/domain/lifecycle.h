@@ -14,11 +14,14 @@
 
 namespace helhed::volunteers {
 
-// OK, or FAILED_PRECONDITION naming both states.
+// OK, or FAILED_PRECONDITION naming both states in words, e.g. "cannot go
+// from completed to cancelled". Staying in the same state is not a
+// transition (refused); UNSPECIFIED goes nowhere.
 absl::Status CheckTransition(::helhed::volunteers::v1::RequestState from,
                              ::helhed::volunteers::v1::RequestState to);
 
-// Whether the request still holds its volunteer's booking in `state`.
+// Whether the request still holds its volunteer's booking in `state`: true
+// for MATCHED and CONFIRMED only.
 bool HoldsBooking(::helhed::volunteers::v1::RequestState state);
 
 }  // namespace helhed::volunteers

@@ -4,31 +4,44 @@
 // Eligible when all hold (each failing rule is reported by Ineligibility):
 //   - status ACTIVE, consent given, resource state ACTIVE;
 //   - a record check with status VALID whose expiry date is on or after the
-//     day the window ends;
+//     day the window ends (the Danish local day of the window's last moment,
+//     so a window ending at midnight ends on the day before);
 //   - the window [start, end) lies inside one of the volunteer's weekly
-//     availability windows (Danish local time, Europe/Copenhagen);
+//     availability windows (Danish local time, Europe/Copenhagen, wall clock:
+//     on DST days the local times count, not the elapsed time); a window that
+//     crosses local midnight lies in no single weekly window, one ending
+//     exactly at midnight fits a weekly window ending at minute 1440;
 //   - not booked for an overlapping window (`booked`);
-//   - speaks the request's language, if one is asked for;
+//   - speaks the request's language, if one is asked for (ASCII case ignored);
 //   - meets every need of the request (Volunteer.supports);
 //   - matches the gender preference, if any;
-//   - has every required training and skill (of the activity, if any);
-//   - within reach: distance from home to the place at most max_travel_km
-//     (default 10 km); when either side has no coordinates, the same
-//     postcode counts as 0 km and another postcode as unknown (eligible,
-//     scored as far).
+//   - has every required training and skill (of the activity, if any; skills
+//     are tags compared exactly, course names ignoring ASCII case);
+//   - within reach: distance from home to the request's place at most
+//     max_travel_km (default 10 km); when either side has no coordinates
+//     (unset, or exactly 0,0), the same postcode counts as 0 km and another
+//     postcode as unknown (eligible, scored as far).
+// Nothing else excludes (e.g. not the role agreement, max_hours_per_week or
+// the hours given: those are the caller's to enforce or the load factor's).
 //
-// Score (higher is better), each factor reported with a reason:
+// Score (higher is better), each factor reported with a reason; all four
+// factors are always present, with 0 points when they do not apply:
 //   continuity        +50 if the citizen has been accompanied by this volunteer
 //                     before (+5 per earlier completed accompaniment, up to +20
-//                     more); doubled when the request asks for a familiar
-//                     volunteer
+//                     more: n completed give 50 + min(5n, 20)); doubled when
+//                     the request asks for a familiar volunteer
 //   shared_interests  +10 per interest tag shared with the request (or its
-//                     activity), up to +30
+//                     activity), up to +30; tags compared exactly, each
+//                     distinct tag counted once
 //   distance          +20 at 0 km, falling linearly to 0 at max_travel_km;
 //                     0 when unknown
 //   load              -2 per hour given in the last 28 days, down to -20, so
 //                     work spreads
 // Ties: fewer recent hours first, then volunteer id.
+//
+// Candidate.distance_km is the great-circle distance when both sides have
+// coordinates, otherwise 0 (same postcode or unknown: the distance factor's
+// reason says which).
 #ifndef HELHED_SERVICES_VOLUNTEERS_DOMAIN_MATCHING_H_
 #define HELHED_SERVICES_VOLUNTEERS_DOMAIN_MATCHING_H_
 
@@ -68,13 +81,18 @@ bool WithinAvailability(const google::protobuf::RepeatedPtrField<v1::WeeklyWindo
                         absl::Time start, absl::Time end);
 
 // Empty when `v` is eligible for the request; otherwise one short reason per
-// failing rule (e.g. "record check expired", "not available then").
+// failing rule, in the order listed above (e.g. "record check expired", "not
+// available then", "cannot meet needs: wheelchair, calm").
 std::vector<std::string> Ineligibility(const v1::Volunteer& v, const MatchContext& ctx);
 
-// The score of an eligible volunteer, factors filled.
+// The score of an eligible volunteer, factors filled (it does not check
+// eligibility).
 v1::Candidate Score(const v1::Volunteer& v, const MatchContext& ctx);
 
-// Eligible volunteers of `volunteers`, best first, at most `limit`.
+// Eligible volunteers of `volunteers`, best first, at most `limit` (none when
+// `limit` <= 0; the caller applies its default). Same rules and scores as
+// Ineligibility and Score, computed once per volunteer; reasons are built
+// only for the volunteers returned.
 std::vector<v1::Candidate> Rank(const std::vector<v1::Volunteer>& volunteers,
                                 const MatchContext& ctx, int limit);
 

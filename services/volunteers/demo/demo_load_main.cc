@@ -1,0 +1,41 @@
+// helhed-volunteers-demo-load --target=127.0.0.1:50062 [--volunteers=40]
+// Loads generated volunteer demo data through the API; safe to run again.
+#include <cstdio>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/volunteers/demo/demo_loader.h"
+
+int main(int argc, char** argv) {
+  std::string target = "127.0.0.1:50062";
+  helhed::volunteers::demo::DemoOptions o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (absl::StartsWith(a, "--target=")) {
+      target = a.substr(9);
+    } else if (absl::StartsWith(a, "--volunteers=") &&
+               absl::SimpleAtoi(a.substr(13), &o.volunteers)) {
+    } else if (absl::StartsWith(a, "--municipality=")) {
+      o.municipality = a.substr(15);
+    } else {
+      std::fprintf(stderr, "usage: %s [--target=host:port] [--volunteers=N] [--municipality=730]\n",
+                   argv[0]);
+      return 2;
+    }
+  }
+  auto ids = helhed::volunteers::demo::LoadDemo(
+      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), o);
+  if (!ids.ok()) {
+    std::fprintf(stderr, "demo load failed: %s\n", ids.status().ToString().c_str());
+    return 1;
+  }
+  std::printf(
+      "volunteer demo data loaded into %s: organisations=%zu volunteers=%zu activities=%zu"
+      " requests=%zu\n",
+      target.c_str(), ids->organisations.size(), ids->volunteers.size(), ids->activities.size(),
+      ids->requests.size());
+  return 0;
+}
