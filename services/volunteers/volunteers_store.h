@@ -7,10 +7,14 @@
 #define HELHED_SERVICES_VOLUNTEERS_VOLUNTEERS_STORE_H_
 
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/store/database.h"
 #include "common/store/paging.h"
@@ -83,9 +87,21 @@ class VolunteersStore {
   absl::Time Now() const { return clock_(); }
 
  private:
+  // Active volunteers of one municipality, parsed, as of a stamp of the
+  // volunteers table (row count, sum of versions, latest update): ranking
+  // reuses them until any volunteer is added or changed.
+  struct VolunteerCache {
+    std::string stamp;
+    std::shared_ptr<const std::vector<v1::Volunteer>> active;
+  };
+  absl::StatusOr<std::shared_ptr<const std::vector<v1::Volunteer>>> ActiveVolunteers(
+      store::Connection& c, const std::string& muni);
+
   store::Database* db_;
   const store::PageTokens* tokens_;
   Clock clock_;
+  absl::Mutex cache_mu_;
+  std::map<std::string, VolunteerCache> cache_ ABSL_GUARDED_BY(cache_mu_);
 };
 
 }  // namespace helhed::volunteers
