@@ -1,6 +1,8 @@
 // helhed-volunteers: the volunteer coordination service. Wiring only.
+#include <cstdlib>
 #include <memory>
 
+#include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "common/server/service_host.h"
 #include "common/store/paging.h"
@@ -27,8 +29,14 @@ int main(int argc, char** argv) {
         tokens = std::make_unique<helhed::store::PageTokens>(rt.config->page_token_key);
         store = std::make_unique<helhed::volunteers::VolunteersStore>(rt.db, tokens.get(),
                                                                       [] { return absl::Now(); });
+        // HELHED_VOLUNTEERS_STATS_SECONDS: how often the monthly gauges are
+        // recomputed (default 15).
+        int every = 15;
+        if (const char* e = std::getenv("HELHED_VOLUNTEERS_STATS_SECONDS"); e != nullptr) {
+          if (!absl::SimpleAtoi(e, &every) || every < 1) every = 15;
+        }
         exporter = std::make_unique<helhed::volunteers::StatsExporter>(*store, *rt.registry,
-                                                                       absl::Seconds(15));
+                                                                       absl::Seconds(every));
         rt.stop_hooks.push_back([&] { exporter->Stop(); });
         const bool inline_reads = rt.db->dialect() == helhed::store::Dialect::kSqlite;
         std::vector<helhed::server::RegisteredService> services;

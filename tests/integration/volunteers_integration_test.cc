@@ -2,6 +2,8 @@
 // it over gRPC: capacity and booking under concurrency, the lifecycle,
 // ranking, tenancy, crash safety, monthly figures.
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <atomic>
 #include <map>
@@ -55,6 +57,7 @@ class VolunteersIntegrationTest : public ::testing::TestWithParam<Backend> {
   void SetUp() override {
     auto url = helhed::testing::NewStoreUrl(GetParam());
     ASSERT_TRUE(url.ok()) << url.status();
+    setenv("HELHED_VOLUNTEERS_STATS_SECONDS", "1", 1);
     auto p = ServiceProcess::Start(HELHED_VOLUNTEERS_BINARY, *url);
     ASSERT_TRUE(p.ok()) << p.status();
     service_ = std::move(*p);
@@ -143,6 +146,35 @@ TEST_P(VolunteersIntegrationTest, DemoDataLoadsOnceAndRanksCandidates) {
   for (const auto& c : ranked.candidates()) {
     EXPECT_FALSE(c.factors().empty());
   }
+}
+
+// The month's figures are Prometheus gauges, per municipality.
+TEST_P(VolunteersIntegrationTest, MonthlyFiguresAreExportedAsGauges) {
+  demo::DemoOptions o;
+  auto ids = demo::LoadDemo(service_->NewChannel(), o);
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  const std::string want = "helhed_volunteers_active_volunteers{municipality=\"730\"} ";
+  std::string metrics;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline && metrics.find(want) == std::string::npos) {
+    absl::SleepFor(absl::Milliseconds(250));
+    metrics.clear();
+    FILE* f = popen(
+        absl::StrCat("curl -sf http://127.0.0.1:", service_->metrics_port(), "/metrics").c_str(),
+        "r");
+    ASSERT_NE(f, nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) metrics.append(buf, n);
+    pclose(f);
+  }
+  const size_t at = metrics.find(want);
+  ASSERT_NE(at, std::string::npos) << "gauge never appeared";
+  // 40 demo volunteers, every 13th paused: 36 active with consent.
+  EXPECT_EQ(std::stoi(metrics.substr(at + want.size())), 36);
+  EXPECT_NE(metrics.find("helhed_volunteers_hours_given_month{municipality=\"730\"}"),
+            std::string::npos);
+  EXPECT_EQ(metrics.find("demo-citizen"), std::string::npos);
 }
 
 TEST_P(VolunteersIntegrationTest, BadVolunteerNamesTheFieldsAndWritesNothing) {

@@ -449,7 +449,7 @@ Numbers ScoreNumbers(const v1::Volunteer& v, const Prepared& p, const Reach& rea
       n.hours = it->second;
     }
   }
-  n.load = -std::min(kLoadPerHour * n.hours, kLoadCap);
+  n.load = n.hours > 0 ? -std::min(kLoadPerHour * n.hours, kLoadCap) : 0.0;
   n.total = n.continuity + n.interests + n.distance + n.load;
   return n;
 }

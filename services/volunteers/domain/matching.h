@@ -21,8 +21,8 @@
 //     max_travel_km (default 10 km); when either side has no coordinates
 //     (unset, or exactly 0,0), the same postcode counts as 0 km and another
 //     postcode as unknown (eligible, scored as far).
-// Nothing else excludes (e.g. not the role agreement, max_hours_per_week or
-// the hours given: those are the caller's to enforce or the load factor's).
+// Nothing else excludes: not the role agreement, nor max_hours_per_week
+// (hours given recently only lower the score, see load).
 //
 // Score (higher is better), each factor reported with a reason; all four
 // factors are always present, with 0 points when they do not apply:

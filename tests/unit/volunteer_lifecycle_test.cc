@@ -1,0 +1,136 @@
+// Tests of the accompaniment lifecycle (services/volunteers/domain/lifecycle):
+// exactly the transitions of the table in lifecycle.h are allowed; every
+// other is FAILED_PRECONDITION with a message naming both states in words;
+// the final states go nowhere; only matched and confirmed hold a booking.
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/volunteers/domain/lifecycle.h"
+
+namespace helhed::volunteers {
+namespace {
+
+namespace v1 = ::helhed::volunteers::v1;
+using ::testing::HasSubstr;
+using v1::RequestState;
+
+constexpr RequestState kUnspecified = v1::REQUEST_STATE_UNSPECIFIED;
+constexpr RequestState kRequested = v1::REQUEST_STATE_REQUESTED;
+constexpr RequestState kMatched = v1::REQUEST_STATE_MATCHED;
+constexpr RequestState kConfirmed = v1::REQUEST_STATE_CONFIRMED;
+constexpr RequestState kCompleted = v1::REQUEST_STATE_COMPLETED;
+constexpr RequestState kCancelled = v1::REQUEST_STATE_CANCELLED;
+constexpr RequestState kNoShow = v1::REQUEST_STATE_NO_SHOW;
+
+const std::vector<RequestState>& AllStates() {
+  static const auto* const kAll = new std::vector<RequestState>{
+      kUnspecified, kRequested, kMatched, kConfirmed, kCompleted, kCancelled, kNoShow};
+  return *kAll;
+}
+
+const std::set<std::pair<RequestState, RequestState>>& Allowed() {
+  static const auto* const kAllowed = new std::set<std::pair<RequestState, RequestState>>{
+      {kRequested, kMatched},   {kRequested, kCancelled}, {kMatched, kConfirmed},
+      {kMatched, kCancelled},   {kMatched, kNoShow},      {kConfirmed, kCompleted},
+      {kConfirmed, kCancelled}, {kConfirmed, kNoShow}};
+  return *kAllowed;
+}
+
+std::string Word(RequestState s) {
+  switch (s) {
+    case kUnspecified:
+      return "unspecified";
+    case kRequested:
+      return "requested";
+    case kMatched:
+      return "matched";
+    case kConfirmed:
+      return "confirmed";
+    case kCompleted:
+      return "completed";
+    case kCancelled:
+      return "cancelled";
+    case kNoShow:
+      return "no-show";
+    default:
+      return "?";
+  }
+}
+
+TEST(CheckTransitionTest, EveryAllowedTransitionIsOk) {
+  for (const auto& [from, to] : Allowed()) {
+    SCOPED_TRACE(Word(from) + " -> " + Word(to));
+    EXPECT_TRUE(CheckTransition(from, to).ok());
+  }
+}
+
+TEST(CheckTransitionTest, EveryOtherPairIsRefusedNamingBothStates) {
+  int refused = 0;
+  for (RequestState from : AllStates()) {
+    for (RequestState to : AllStates()) {
+      if (Allowed().count({from, to}) != 0) {
+        continue;
+      }
+      SCOPED_TRACE(Word(from) + " -> " + Word(to));
+      const absl::Status s = CheckTransition(from, to);
+      EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+      EXPECT_EQ(s.message(), "cannot go from " + Word(from) + " to " + Word(to));
+      ++refused;
+    }
+  }
+  EXPECT_EQ(refused, 7 * 7 - 8);
+}
+
+TEST(CheckTransitionTest, RepresentativeRefusals) {
+  const absl::Status back = CheckTransition(kCompleted, kCancelled);
+  EXPECT_EQ(back.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(back.message(), "cannot go from completed to cancelled");
+  // Skipping a step.
+  EXPECT_EQ(CheckTransition(kRequested, kConfirmed).message(),
+            "cannot go from requested to confirmed");
+  EXPECT_EQ(CheckTransition(kMatched, kCompleted).message(), "cannot go from matched to completed");
+  // A no-show cannot happen before a volunteer is matched.
+  EXPECT_EQ(CheckTransition(kRequested, kNoShow).message(), "cannot go from requested to no-show");
+  // Going back.
+  EXPECT_EQ(CheckTransition(kConfirmed, kMatched).message(), "cannot go from confirmed to matched");
+  EXPECT_EQ(CheckTransition(kMatched, kRequested).message(), "cannot go from matched to requested");
+  // Staying put is not a transition.
+  EXPECT_EQ(CheckTransition(kMatched, kMatched).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(CheckTransitionTest, FinalStatesGoNowhere) {
+  for (RequestState from : {kCompleted, kCancelled, kNoShow}) {
+    for (RequestState to : AllStates()) {
+      SCOPED_TRACE(Word(from) + " -> " + Word(to));
+      const absl::Status s = CheckTransition(from, to);
+      EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+      EXPECT_THAT(std::string(s.message()), HasSubstr("from " + Word(from)));
+    }
+  }
+}
+
+TEST(CheckTransitionTest, UnknownStateValuesAreRefused) {
+  const absl::Status s = CheckTransition(static_cast<RequestState>(42), kMatched);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("42"));
+  EXPECT_EQ(CheckTransition(kRequested, static_cast<RequestState>(42)).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(HoldsBookingTest, OnlyMatchedAndConfirmedHoldTheBooking) {
+  EXPECT_TRUE(HoldsBooking(kMatched));
+  EXPECT_TRUE(HoldsBooking(kConfirmed));
+  EXPECT_FALSE(HoldsBooking(kUnspecified));
+  EXPECT_FALSE(HoldsBooking(kRequested));
+  EXPECT_FALSE(HoldsBooking(kCompleted));
+  EXPECT_FALSE(HoldsBooking(kCancelled));
+  EXPECT_FALSE(HoldsBooking(kNoShow));
+}
+
+}  // namespace
+}  // namespace helhed::volunteers
