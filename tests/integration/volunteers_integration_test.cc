@@ -177,6 +177,45 @@ TEST_P(VolunteersIntegrationTest, MonthlyFiguresAreExportedAsGauges) {
   EXPECT_EQ(metrics.find("demo-citizen"), std::string::npos);
 }
 
+TEST_P(VolunteersIntegrationTest, CoordinatorSeesExpiringChecksAndInactiveVolunteers) {
+  v1::Volunteer fine = NewVolunteer("Langt ude");  // expires in 2100
+  v1::CreateVolunteerRequest req;
+  v1::Volunteer soon = NewVolunteer("Snart udløbet");
+  const absl::CivilDay in_ten = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + 10;
+  v1::UpdateVolunteerRequest up;
+  *up.mutable_volunteer() = soon;
+  auto* d = up.mutable_volunteer()->mutable_record_check()->mutable_expiry_date();
+  d->set_year(static_cast<int>(in_ten.year()));
+  d->set_month(in_ten.month());
+  d->set_day(in_ten.day());
+  up.mutable_update_mask()->add_paths("record_check");
+  v1::UpdateVolunteerResponse updated;
+  grpc::Status s = stub_->UpdateVolunteer(Ctx().get(), up, &updated);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  v1::ListExpiringRecordChecksRequest exp;
+  exp.set_within_days(30);
+  v1::ListExpiringRecordChecksResponse expiring;
+  ASSERT_TRUE(stub_->ListExpiringRecordChecks(Ctx().get(), exp, &expiring).ok());
+  ASSERT_EQ(expiring.checks_size(), 1);
+  EXPECT_EQ(expiring.checks(0).volunteer_id(), soon.id());
+  EXPECT_EQ(expiring.checks(0).days_left(), 10);
+  exp.set_within_days(5);
+  ASSERT_TRUE(stub_->ListExpiringRecordChecks(Ctx().get(), exp, &expiring).ok());
+  EXPECT_EQ(expiring.checks_size(), 0);
+  exp.set_within_days(1000);
+  EXPECT_EQ(stub_->ListExpiringRecordChecks(Ctx().get(), exp, &expiring).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // Both were created just now: not inactive for a day yet.
+  v1::ListInactiveVolunteersRequest in;
+  in.set_inactive_days(1);
+  v1::ListInactiveVolunteersResponse inactive;
+  ASSERT_TRUE(stub_->ListInactiveVolunteers(Ctx().get(), in, &inactive).ok());
+  EXPECT_EQ(inactive.volunteers_size(), 0);
+  (void)fine;
+}
+
 TEST_P(VolunteersIntegrationTest, BadVolunteerNamesTheFieldsAndWritesNothing) {
   v1::CreateVolunteerRequest req;
   req.mutable_volunteer()->set_display_name("");

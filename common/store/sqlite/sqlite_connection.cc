@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/status/validation.h"
 #include "common/store/database.h"
 
 namespace helhed::store {
@@ -90,8 +91,14 @@ absl::StatusOr<sqlite3_stmt*> SqliteConnection::Prepare(absl::string_view sql,
     } else if (v.is_double()) {
       rc = sqlite3_bind_double(stmt, idx, v.AsDouble());
     } else {
+      // Text binds as TEXT, so that it compares equal to string literals in
+      // SQL; bytes that are not UTF-8 (serialized protobuf) bind as BLOB.
       const std::string& s = v.StringRef();
-      rc = sqlite3_bind_blob64(stmt, idx, s.data(), s.size(), SQLITE_TRANSIENT);
+      if (Utf8Length(s) >= 0) {
+        rc = sqlite3_bind_text64(stmt, idx, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      } else {
+        rc = sqlite3_bind_blob64(stmt, idx, s.data(), s.size(), SQLITE_TRANSIENT);
+      }
     }
     if (rc != SQLITE_OK) {
       sqlite3_reset(stmt);
