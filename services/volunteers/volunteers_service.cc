@@ -335,7 +335,7 @@ grpc::ServerUnaryReactor* VolunteersServiceImpl::ListEvaluations(
   return server::ServeUnary(
       ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
         HELHED_ASSIGN_OR_RETURN(store::Page page, PageOf(req->page()));
-        return store_.ListEvaluations(p.municipality_code(), req->accompaniment_id(), page, resp);
+        return store_.ListEvaluations(p.municipality_code(), *req, page, resp);
       });
 }
 

@@ -144,6 +144,7 @@ using google::protobuf::util::TimeUtil;
 using helhed::common::v1::RESOURCE_STATE_ACTIVE;
 using helhed::common::v1::RESOURCE_STATE_ARCHIVED;
 using store::Connection;
+using store::ForUpdate;
 using store::Load;
 using store::Rows;
 
@@ -670,45 +671,109 @@ absl::Status VolunteersStore::AddEvaluation(const std::string& muni,
                                             const v1::AddEvaluationRequest& req,
                                             v1::Evaluation* out) {
   FieldViolations v;
-  Validator(v).Id("accompaniment_id", req.accompaniment_id(), true);
+  Validator check(v);
+  check.Id("accompaniment_id", req.accompaniment_id(), false);
+  check.Id("sign_up_id", req.sign_up_id(), false);
+  if (req.accompaniment_id().empty() == req.sign_up_id().empty()) {
+    v.Add("accompaniment_id", "give exactly one of accompaniment_id and sign_up_id");
+  }
   ValidateEvaluation(req.evaluation(), "evaluation", v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
-    HELHED_ASSIGN_OR_RETURN(auto cur,
-                            Load<v1::AccompanimentRequest>(c, muni, req.accompaniment_id(), true));
-    if (cur.msg.request_state() != v1::REQUEST_STATE_COMPLETED) {
-      return absl::FailedPreconditionError("only a completed accompaniment can be evaluated");
+    // The evaluated thing, locked so that two evaluations of one side race
+    // to one winner.
+    std::string target;
+    if (!req.accompaniment_id().empty()) {
+      HELHED_ASSIGN_OR_RETURN(
+          auto cur, Load<v1::AccompanimentRequest>(c, muni, req.accompaniment_id(), true));
+      if (cur.msg.request_state() != v1::REQUEST_STATE_COMPLETED) {
+        return absl::FailedPreconditionError("only a completed accompaniment can be evaluated");
+      }
+      target = cur.msg.id();
+    } else {
+      HELHED_ASSIGN_OR_RETURN(
+          Rows rows,
+          c.Query(absl::StrCat("SELECT body, occurrence_start, active FROM sign_ups WHERE"
+                               " municipality = ? AND id = ?",
+                               ForUpdate(c)),
+                  {muni, req.sign_up_id()}));
+      if (rows.empty()) {
+        return absl::NotFoundError("sign-up not found");
+      }
+      v1::SignUp sign_up;
+      if (!sign_up.ParseFromString(rows[0][0].AsString())) {
+        return absl::DataLossError("stored sign-up is unreadable");
+      }
+      if (rows[0].Int(2) != 1) {
+        return absl::FailedPreconditionError("the sign-up was cancelled");
+      }
+      if (absl::FromUnixMicros(rows[0].Int(1)) > Now()) {
+        return absl::FailedPreconditionError("the occurrence has not taken place yet");
+      }
+      target = sign_up.id();
     }
     std::vector<std::pair<int64_t, v1::Evaluation>> prior;
-    HELHED_RETURN_IF_ERROR(store::SelectEntries(c, muni, kEvaluation, cur.msg.id(), 0, 10, &prior));
+    HELHED_RETURN_IF_ERROR(store::SelectEntries(c, muni, kEvaluation, target, 0, 10, &prior));
     for (const auto& [seq, e] : prior) {
       if (e.side() == req.evaluation().side()) {
         if (e.score() == req.evaluation().score() && e.note() == req.evaluation().note()) {
           *out = e;  // a retry of the same evaluation
           return absl::OkStatus();
         }
-        return absl::AlreadyExistsError("this side has already evaluated the accompaniment");
+        return absl::AlreadyExistsError("this side has already given its evaluation");
       }
     }
     v1::Evaluation e = req.evaluation();
-    e.set_accompaniment_id(cur.msg.id());
-    HELHED_RETURN_IF_ERROR(store::InsertEntry(c, muni, kEvaluation, cur.msg.id(),
-                                              DateKey(LocalDate(Now())), "", Now(), e));
+    e.set_accompaniment_id(req.accompaniment_id());
+    e.set_sign_up_id(req.sign_up_id());
+    HELHED_RETURN_IF_ERROR(
+        store::InsertEntry(c, muni, kEvaluation, target, DateKey(LocalDate(Now())), "", Now(), e));
     *out = std::move(e);
     return absl::OkStatus();
   });
 }
 
 absl::Status VolunteersStore::ListEvaluations(const std::string& muni,
-                                              const std::string& accompaniment_id,
+                                              const v1::ListEvaluationsRequest& req,
                                               const store::Page& page,
                                               v1::ListEvaluationsResponse* out) {
   FieldViolations v;
-  Validator(v).Id("accompaniment_id", accompaniment_id, true);
+  Validator check(v);
+  check.Id("accompaniment_id", req.accompaniment_id(), false);
+  check.Id("sign_up_id", req.sign_up_id(), false);
+  if (req.accompaniment_id().empty() == req.sign_up_id().empty()) {
+    v.Add("accompaniment_id", "give exactly one of accompaniment_id and sign_up_id");
+  }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
-  return store::ListEntries<v1::AccompanimentRequest>(
-      db_, tokens_, muni, kEvaluation, accompaniment_id, page, out->mutable_evaluations(),
-      out->mutable_page()->mutable_next_page_token());
+  if (!req.accompaniment_id().empty()) {
+    return store::ListEntries<v1::AccompanimentRequest>(
+        db_, tokens_, muni, kEvaluation, req.accompaniment_id(), page, out->mutable_evaluations(),
+        out->mutable_page()->mutable_next_page_token());
+  }
+  const std::string scope = absl::StrCat("entries|", kEvaluation, "|", req.sign_up_id());
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(scope, page.token));
+  return db_->Run([&](Connection& c) -> absl::Status {
+    HELHED_ASSIGN_OR_RETURN(Rows found, c.Query("SELECT id FROM sign_ups WHERE municipality = ?"
+                                                " AND id = ?",
+                                                {muni, req.sign_up_id()}));
+    if (found.empty()) {
+      return absl::NotFoundError("sign-up not found");
+    }
+    std::vector<std::pair<int64_t, v1::Evaluation>> rows;
+    HELHED_RETURN_IF_ERROR(
+        store::SelectEntries(c, muni, kEvaluation, req.sign_up_id(), after, page.size + 1, &rows));
+    const bool more = static_cast<int>(rows.size()) > page.size;
+    if (more) {
+      rows.resize(page.size);
+    }
+    for (auto& r : rows) {
+      *out->add_evaluations() = std::move(r.second);
+    }
+    if (more) {
+      out->mutable_page()->set_next_page_token(tokens_->Encode(scope, rows.back().first));
+    }
+    return absl::OkStatus();
+  });
 }
 
 // ---------------------------------------------------------------------------

@@ -72,7 +72,7 @@ class VolunteersStore {
                          const store::Page& page, v1::ListHoursResponse* out);
   absl::Status AddEvaluation(const std::string& muni, const v1::AddEvaluationRequest& req,
                              v1::Evaluation* out);
-  absl::Status ListEvaluations(const std::string& muni, const std::string& accompaniment_id,
+  absl::Status ListEvaluations(const std::string& muni, const v1::ListEvaluationsRequest& req,
                                const store::Page& page, v1::ListEvaluationsResponse* out);
 
   absl::Status ListExpiringRecordChecks(const std::string& muni, int within_days,

@@ -96,6 +96,57 @@ TEST_P(VolunteersStoreTest, ExpiringChecksIncludeExpiredOnesSoonestFirst) {
   EXPECT_EQ(r.checks(0).days_left(), -5);
 }
 
+TEST_P(VolunteersStoreTest, ActivityOccurrenceIsEvaluatedOnceItHasTakenPlace) {
+  v1::Volunteer v = Create("Camilla");
+  v1::Organisation org;
+  org.set_name("Klubben");
+  org.set_kind(v1::ORGANISATION_KIND_SPORTS_CLUB);
+  v1::Organisation o;
+  ASSERT_TRUE(store_->Create("730", org, "", &o).ok());
+  v1::Activity a;
+  a.set_organisation_id(o.id());
+  a.set_title("Gåtur");
+  a.mutable_place()->set_postcode("8900");
+  const absl::Time start = now_ + absl::Hours(24);
+  *a.mutable_one_off()->mutable_start_time() = store::Ts(start);
+  a.mutable_one_off()->set_duration_minutes(60);
+  a.set_capacity(5);
+  v1::Activity act;
+  absl::Status s = store_->Create("730", a, "", &act);
+  ASSERT_TRUE(s.ok()) << s;
+  v1::SignUpRequest su;
+  su.set_activity_id(act.id());
+  su.set_volunteer_id(v.id());
+  *su.mutable_occurrence_start() = store::Ts(start);
+  v1::SignUpResponse signed_up;
+  s = store_->SignUp("730", su, &signed_up);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(signed_up.places_left(), 4);
+
+  v1::AddEvaluationRequest ev;
+  ev.set_sign_up_id(signed_up.sign_up().id());
+  ev.mutable_evaluation()->set_side(v1::EVALUATION_SIDE_VOLUNTEER);
+  ev.mutable_evaluation()->set_score(4);
+  v1::Evaluation out;
+  EXPECT_EQ(store_->AddEvaluation("730", ev, &out).code(), absl::StatusCode::kFailedPrecondition);
+  now_ += absl::Hours(48);
+  s = store_->AddEvaluation("730", ev, &out);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(out.sign_up_id(), signed_up.sign_up().id());
+  ASSERT_TRUE(store_->AddEvaluation("730", ev, &out).ok()) << "a retry returns the same";
+  ev.mutable_evaluation()->set_score(2);
+  EXPECT_EQ(store_->AddEvaluation("730", ev, &out).code(), absl::StatusCode::kAlreadyExists);
+  v1::ListEvaluationsRequest list;
+  list.set_sign_up_id(signed_up.sign_up().id());
+  v1::ListEvaluationsResponse evals;
+  ASSERT_TRUE(store_->ListEvaluations("730", list, store::Page(), &evals).ok());
+  ASSERT_EQ(evals.evaluations_size(), 1);
+  EXPECT_EQ(evals.evaluations(0).score(), 4);
+  // Both or neither target: a clear error.
+  ev.set_accompaniment_id(signed_up.sign_up().id());
+  EXPECT_EQ(store_->AddEvaluation("730", ev, &out).code(), absl::StatusCode::kInvalidArgument);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, VolunteersStoreTest,
                          ::testing::ValuesIn(helhed::testing::TestBackends()),
                          [](const ::testing::TestParamInfo<Backend>& p) {
