@@ -28,11 +28,7 @@ StatsExporter::StatsExporter(VolunteersStore& store, prometheus::Registry& regis
                       .Name("helhed_volunteers_evaluation_average_month")
                       .Help("Mean evaluation score (1-5) of this month's accompaniments.")
                       .Register(registry)) {
-  thread_ = std::thread([this, every] {
-    do {
-      Refresh();
-    } while (!stop_.WaitForNotificationWithTimeout(every));
-  });
+  periodic_ = std::make_unique<server::Periodic>(every, [this] { Refresh(); });
 }
 
 void StatsExporter::Refresh() {
@@ -58,13 +54,6 @@ void StatsExporter::Refresh() {
   }
 }
 
-void StatsExporter::Stop() {
-  if (!stop_.HasBeenNotified()) {
-    stop_.Notify();
-  }
-  if (thread_.joinable()) {
-    thread_.join();
-  }
-}
+void StatsExporter::Stop() { periodic_->Stop(); }
 
 }  // namespace helhed::volunteers

@@ -9,10 +9,10 @@
 #ifndef HELHED_SERVICES_VOLUNTEERS_STATS_EXPORTER_H_
 #define HELHED_SERVICES_VOLUNTEERS_STATS_EXPORTER_H_
 
-#include <thread>
+#include <memory>
 
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/server/periodic.h"
 #include "prometheus/gauge.h"
 #include "prometheus/registry.h"
 #include "services/volunteers/volunteers_store.h"
@@ -35,8 +35,7 @@ class StatsExporter {
   prometheus::Family<prometheus::Gauge>& completed_;
   prometheus::Family<prometheus::Gauge>& continuity_;
   prometheus::Family<prometheus::Gauge>& evaluation_;
-  absl::Notification stop_;
-  std::thread thread_;
+  std::unique_ptr<server::Periodic> periodic_;
 };
 
 }  // namespace helhed::volunteers

@@ -470,38 +470,13 @@ absl::Status VolunteersStore::RankCandidates(const std::string& muni,
       return absl::FailedPreconditionError("only a request that is not matched yet has candidates");
     }
     HELHED_ASSIGN_OR_RETURN(MatchContext ctx, Context(c, muni, req.msg, Now(), ""));
-    HELHED_ASSIGN_OR_RETURN(auto volunteers, ActiveVolunteers(c, muni));
+    HELHED_ASSIGN_OR_RETURN(auto volunteers, active_volunteers_.Get(c, muni));
     out->set_considered(static_cast<int>(volunteers->size()));
     for (auto& cand : Rank(*volunteers, ctx, limit)) {
       *out->add_candidates() = std::move(cand);
     }
     return absl::OkStatus();
   });
-}
-
-absl::StatusOr<std::shared_ptr<const std::vector<v1::Volunteer>>> VolunteersStore::ActiveVolunteers(
-    Connection& c, const std::string& muni) {
-  HELHED_ASSIGN_OR_RETURN(
-      Rows rows, c.Query("SELECT COUNT(*), SUM(version), MAX(update_time) FROM volunteers WHERE"
-                         " municipality = ?",
-                         {muni}));
-  const std::string stamp =
-      rows.empty() ? "" : absl::StrCat(rows[0].Str(0), "/", rows[0].Str(1), "/", rows[0].Str(2));
-  {
-    absl::MutexLock lock(&cache_mu_);
-    auto it = cache_.find(muni);
-    if (it != cache_.end() && it->second.stamp == stamp) {
-      return it->second.active;
-    }
-  }
-  store::ListFilter active;
-  active.has_status = true;
-  active.status = v1::VOLUNTEER_STATUS_ACTIVE;
-  HELHED_ASSIGN_OR_RETURN(auto list, store::SelectAll<v1::Volunteer>(c, muni, active));
-  auto shared = std::make_shared<const std::vector<v1::Volunteer>>(std::move(list));
-  absl::MutexLock lock(&cache_mu_);
-  cache_[muni] = VolunteerCache{stamp, shared};
-  return shared;
 }
 
 absl::Status VolunteersStore::Match(const std::string& muni, const v1::MatchRequestRequest& req,

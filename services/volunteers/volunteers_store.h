@@ -87,21 +87,17 @@ class VolunteersStore {
   absl::Time Now() const { return clock_(); }
 
  private:
-  // Active volunteers of one municipality, parsed, as of a stamp of the
-  // volunteers table (row count, sum of versions, latest update): ranking
-  // reuses them until any volunteer is added or changed.
-  struct VolunteerCache {
-    std::string stamp;
-    std::shared_ptr<const std::vector<v1::Volunteer>> active;
-  };
-  absl::StatusOr<std::shared_ptr<const std::vector<v1::Volunteer>>> ActiveVolunteers(
-      store::Connection& c, const std::string& muni);
-
   store::Database* db_;
   const store::PageTokens* tokens_;
   Clock clock_;
-  absl::Mutex cache_mu_;
-  std::map<std::string, VolunteerCache> cache_ ABSL_GUARDED_BY(cache_mu_);
+  // Active volunteers, for ranking.
+  store::ResourceCache<v1::Volunteer> active_volunteers_{ActiveFilter()};
+  static store::ListFilter ActiveFilter() {
+    store::ListFilter f;
+    f.has_status = true;
+    f.status = v1::VOLUNTEER_STATUS_ACTIVE;
+    return f;
+  }
 };
 
 }  // namespace helhed::volunteers

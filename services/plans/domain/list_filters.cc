@@ -20,17 +20,6 @@ absl::StatusOr<ListFilter> Done(FieldViolations& v, ListFilter f) {
 
 }  // namespace
 
-absl::StatusOr<Page> PageOf(const helhed::common::v1::PageRequest& page) {
-  auto size = store::PageSize(page.page_size());
-  if (!size.ok()) {
-    return size.status();
-  }
-  Page p;
-  p.size = *size;
-  p.token = page.page_token();
-  return p;
-}
-
 absl::StatusOr<ListFilter> FilterOf(const v1::ListPoliciesRequest& r) {
   FieldViolations v;
   Validator(v).Year("year", r.year(), false);

@@ -15,8 +15,7 @@ namespace helhed::plans {
 using store::ListFilter;
 using store::Page;
 
-// INVALID_ARGUMENT on page.page_size.
-absl::StatusOr<Page> PageOf(const helhed::common::v1::PageRequest& page);
+using store::PageOf;
 
 absl::StatusOr<ListFilter> FilterOf(const v1::ListPoliciesRequest& r);
 absl::StatusOr<ListFilter> FilterOf(const v1::ListPlansRequest& r);

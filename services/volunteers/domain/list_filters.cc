@@ -25,17 +25,6 @@ void OneTag(FieldViolations& v, const std::string& field, int given) {
 
 }  // namespace
 
-absl::StatusOr<store::Page> PageOf(const helhed::common::v1::PageRequest& page) {
-  auto size = store::PageSize(page.page_size());
-  if (!size.ok()) {
-    return size.status();
-  }
-  store::Page p;
-  p.size = *size;
-  p.token = page.page_token();
-  return p;
-}
-
 absl::StatusOr<store::ListFilter> FilterOf(const v1::ListOrganisationsRequest& r) {
   FieldViolations v;
   Validator(v).Enum("kind", r.kind(), v1::OrganisationKind_IsValid, false);

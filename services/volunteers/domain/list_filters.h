@@ -8,7 +8,7 @@
 
 namespace helhed::volunteers {
 
-absl::StatusOr<store::Page> PageOf(const helhed::common::v1::PageRequest& page);
+using store::PageOf;
 absl::StatusOr<store::ListFilter> FilterOf(const v1::ListOrganisationsRequest& r);
 absl::StatusOr<store::ListFilter> FilterOf(const v1::ListVolunteersRequest& r);
 absl::StatusOr<store::ListFilter> FilterOf(const v1::ListActivitiesRequest& r);

@@ -1,0 +1,319 @@
+// Starts the real helhed-guides binary on SQLite and on MariaDB and drives it
+// over gRPC: capacity under concurrent proposals, the match lifecycle,
+// declines, the batch assignment, tenancy and crash safety.
+#include <signal.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status/field_violations.h"
+#include "common/status/grpc_status.h"
+#include "gtest/gtest.h"
+#include "helhed/guides/v1/guides_service.grpc.pb.h"
+#include "services/guides/demo/demo_loader.h"
+#include "tests/support/service_process.h"
+#include "tests/support/test_store.h"
+
+namespace helhed::guides {
+namespace {
+
+namespace v1 = ::helhed::guides::v1;
+using helhed::testing::Backend;
+using helhed::testing::ServiceProcess;
+using helhed::testing::TestPrincipal;
+
+class GuidesIntegrationTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    auto url = helhed::testing::NewStoreUrl(GetParam());
+    ASSERT_TRUE(url.ok()) << url.status();
+    setenv("HELHED_GUIDES_STATS_SECONDS", "1", 1);
+    auto p = ServiceProcess::Start(HELHED_GUIDES_BINARY, *url);
+    ASSERT_TRUE(p.ok()) << p.status();
+    service_ = std::move(*p);
+    Connect();
+  }
+  void Connect() { stub_ = v1::GuidesService::NewStub(service_->NewChannel()); }
+
+  std::unique_ptr<grpc::ClientContext> Ctx(const std::string& muni = "730") {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->AddMetadata("x-helhed-principal", TestPrincipal(muni));
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    return ctx;
+  }
+
+  v1::Guide NewGuide(const std::string& name, int capacity) {
+    v1::CreateGuideRequest req;
+    v1::Guide* g = req.mutable_guide();
+    g->set_display_name(name);
+    auto* e = g->add_experiences();
+    e->set_tag(v1::EXPERIENCE_TAG_AUTISM);
+    e->set_years_ago(5);
+    g->add_languages("da");
+    g->set_home_postcode("8900");
+    auto* t = g->add_trainings();
+    t->set_course("Borgerguide-uddannelsen");
+    t->mutable_completed_date()->set_year(2024);
+    t->mutable_completed_date()->set_month(1);
+    t->mutable_completed_date()->set_day(10);
+    t->mutable_valid_until()->set_year(2100);
+    t->mutable_valid_until()->set_month(1);
+    t->mutable_valid_until()->set_day(1);
+    g->add_settings(v1::SETTING_DISABILITY_SERVICES);
+    g->set_employment(v1::EMPLOYMENT_VOLUNTEER);
+    g->set_capacity(capacity);
+    g->set_status(v1::GUIDE_STATUS_ACTIVE);
+    v1::CreateGuideResponse resp;
+    grpc::Status s = stub_->CreateGuide(Ctx().get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.guide();
+  }
+
+  v1::GuidanceRequest NewRequest(const std::string& citizen, v1::Urgency urgency) {
+    v1::CreateGuidanceRequestRequest req;
+    v1::GuidanceRequest* r = req.mutable_guidance_request();
+    r->set_citizen_id(citizen);
+    r->add_situation(v1::EXPERIENCE_TAG_AUTISM);
+    r->set_help_wanted("At finde et fritidsjob");
+    r->set_life_area(helhed::common::v1::LIFE_AREA_MASTER);
+    r->set_urgency(urgency);
+    r->set_consent_given(true);
+    r->set_postcode("8900");
+    v1::CreateGuidanceRequestResponse resp;
+    grpc::Status s = stub_->CreateGuidanceRequest(Ctx().get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.guidance_request();
+  }
+
+  std::unique_ptr<ServiceProcess> service_;
+  std::unique_ptr<v1::GuidesService::Stub> stub_;
+};
+
+TEST_P(GuidesIntegrationTest, ConcurrentProposalsNeverExceedCapacity) {
+  v1::Guide g = NewGuide("Mads", 2);
+  std::vector<v1::GuidanceRequest> requests;
+  for (int i = 0; i < 8; ++i)
+    requests.push_back(NewRequest(absl::StrCat("c-", i), v1::URGENCY_NORMAL));
+  std::mutex mu;
+  std::map<int, int> codes;
+  std::vector<std::thread> threads;
+  for (const auto& r : requests) {
+    threads.emplace_back([&, r] {
+      v1::ProposeMatchRequest req;
+      req.set_request_id(r.id());
+      req.set_guide_id(g.id());
+      req.set_etag(r.etag());
+      v1::ProposeMatchResponse resp;
+      grpc::Status s = stub_->ProposeMatch(Ctx().get(), req, &resp);
+      std::lock_guard<std::mutex> lock(mu);
+      codes[s.error_code()]++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(codes[grpc::StatusCode::OK], 2);
+  EXPECT_EQ(codes[grpc::StatusCode::FAILED_PRECONDITION], 6);
+  v1::ListMatchesRequest lm;
+  lm.set_guide_id(g.id());
+  v1::ListMatchesResponse matches;
+  ASSERT_TRUE(stub_->ListMatches(Ctx().get(), lm, &matches).ok());
+  EXPECT_EQ(matches.matches_size(), 2);
+}
+
+TEST_P(GuidesIntegrationTest, LifecycleDeclineReopensAndPairIsNotProposedAgain) {
+  v1::Guide a = NewGuide("Lene", 3);
+  v1::Guide b = NewGuide("Ahmed", 3);
+  v1::GuidanceRequest r = NewRequest("citizen-1", v1::URGENCY_HIGH);
+
+  v1::RankGuidesRequest rank;
+  rank.set_request_id(r.id());
+  v1::RankGuidesResponse ranked;
+  ASSERT_TRUE(stub_->RankGuides(Ctx().get(), rank, &ranked).ok());
+  ASSERT_EQ(ranked.candidates_size(), 2);
+  EXPECT_FALSE(ranked.candidates(0).factors().empty());
+
+  v1::ProposeMatchRequest p;
+  p.set_request_id(r.id());
+  p.set_guide_id(a.id());
+  p.set_etag(r.etag());
+  v1::ProposeMatchResponse proposed;
+  grpc::Status s = stub_->ProposeMatch(Ctx().get(), p, &proposed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  v1::DeclineMatchRequest d;
+  d.set_match_id(proposed.match().id());
+  d.set_etag(proposed.match().etag());
+  d.set_reason("Guiden har ikke tid");
+  v1::DeclineMatchResponse declined;
+  ASSERT_TRUE(stub_->DeclineMatch(Ctx().get(), d, &declined).ok());
+
+  // The request is open again; the declined guide is no longer a candidate.
+  v1::GetGuidanceRequestRequest get;
+  get.set_id(r.id());
+  v1::GetGuidanceRequestResponse reopened;
+  ASSERT_TRUE(stub_->GetGuidanceRequest(Ctx().get(), get, &reopened).ok());
+  EXPECT_EQ(reopened.guidance_request().request_state(), v1::REQUEST_STATE_OPEN);
+  ranked.Clear();
+  ASSERT_TRUE(stub_->RankGuides(Ctx().get(), rank, &ranked).ok());
+  ASSERT_EQ(ranked.candidates_size(), 1);
+  EXPECT_EQ(ranked.candidates(0).guide_id(), b.id());
+  p.set_etag(reopened.guidance_request().etag());
+  EXPECT_EQ(stub_->ProposeMatch(Ctx().get(), p, &proposed).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // b: proposed -> accepted -> active -> ended.
+  p.set_guide_id(b.id());
+  ASSERT_TRUE(stub_->ProposeMatch(Ctx().get(), p, &proposed).ok());
+  v1::EndMatchRequest early;
+  early.set_match_id(proposed.match().id());
+  early.set_etag(proposed.match().etag());
+  early.set_outcome(v1::MATCH_OUTCOME_GOAL_REACHED);
+  v1::EndMatchResponse er;
+  EXPECT_EQ(stub_->EndMatch(Ctx().get(), early, &er).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  v1::AcceptMatchRequest acc;
+  acc.set_match_id(proposed.match().id());
+  acc.set_etag(proposed.match().etag());
+  v1::AcceptMatchResponse accepted;
+  ASSERT_TRUE(stub_->AcceptMatch(Ctx().get(), acc, &accepted).ok());
+  v1::LogMeetingRequest lm;
+  lm.set_match_id(accepted.match().id());
+  auto* day = lm.mutable_meeting()->mutable_date();
+  day->set_year(2026);
+  day->set_month(11);
+  day->set_day(20);
+  lm.mutable_meeting()->set_minutes(60);
+  lm.mutable_meeting()->set_form(v1::MEETING_FORM_WALK);
+  lm.set_client_request_id("meeting-1");
+  v1::LogMeetingResponse m1;
+  v1::LogMeetingResponse m2;
+  ASSERT_TRUE(stub_->LogMeeting(Ctx().get(), lm, &m1).ok());
+  ASSERT_TRUE(stub_->LogMeeting(Ctx().get(), lm, &m2).ok());
+  EXPECT_EQ(m1.meeting().id(), m2.meeting().id());
+  v1::ActivateMatchRequest act;
+  act.set_match_id(accepted.match().id());
+  act.set_etag(accepted.match().etag());
+  v1::ActivateMatchResponse active;
+  ASSERT_TRUE(stub_->ActivateMatch(Ctx().get(), act, &active).ok());
+  v1::EndMatchRequest end;
+  end.set_match_id(active.match().id());
+  end.set_etag(active.match().etag());
+  end.set_outcome(v1::MATCH_OUTCOME_GOAL_REACHED);
+  end.mutable_citizen_evaluation()->set_score(5);
+  end.mutable_guide_evaluation()->set_score(4);
+  v1::EndMatchResponse ended;
+  ASSERT_TRUE(stub_->EndMatch(Ctx().get(), end, &ended).ok());
+  EXPECT_EQ(ended.match().match_state(), v1::MATCH_STATE_ENDED);
+
+  v1::GetCoordinatorStatsRequest st;
+  v1::GetCoordinatorStatsResponse stats;
+  ASSERT_TRUE(stub_->GetCoordinatorStats(Ctx().get(), st, &stats).ok());
+  EXPECT_EQ(stats.stats().declined(), 1);
+  ASSERT_EQ(stats.stats().decline_reasons_size(), 1);
+  EXPECT_EQ(stats.stats().decline_reasons(0).reason(), "Guiden har ikke tid");
+}
+
+TEST_P(GuidesIntegrationTest, BatchAssignsUrgentFirstWithinCapacityAndBeatsGreedy) {
+  auto ids = demo::LoadDemo(service_->NewChannel(), demo::DemoOptions());
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  v1::AssignBatchRequest dry;
+  dry.set_dry_run(true);
+  v1::AssignBatchResponse plan;
+  grpc::Status s = stub_->AssignBatch(Ctx().get(), dry, &plan);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_GT(plan.assignments_size(), 0);
+  EXPECT_GE(plan.total_score() + 1e-9,
+            plan.greedy_assigned() == plan.assignments_size() ? plan.greedy_total_score() : 0.0);
+  EXPECT_EQ(plan.proposals_size(), 0);
+  v1::AssignBatchRequest real;
+  v1::AssignBatchResponse done;
+  ASSERT_TRUE(stub_->AssignBatch(Ctx().get(), real, &done).ok());
+  EXPECT_EQ(done.proposals_size(), plan.assignments_size());
+  // No guide over capacity.
+  v1::GetCoordinatorStatsRequest st;
+  v1::GetCoordinatorStatsResponse stats;
+  ASSERT_TRUE(stub_->GetCoordinatorStats(Ctx().get(), st, &stats).ok());
+  for (const auto& l : stats.stats().guide_loads()) {
+    EXPECT_LE(l.active_matches(), l.capacity()) << l.guide_id();
+  }
+  // A second batch proposes nothing new for the same requests.
+  v1::AssignBatchResponse again;
+  ASSERT_TRUE(stub_->AssignBatch(Ctx().get(), dry, &again).ok());
+  for (const auto& a : again.assignments()) {
+    for (const auto& p : done.proposals()) EXPECT_NE(a.request_id(), p.request_id());
+  }
+}
+
+TEST_P(GuidesIntegrationTest, TenancyAndValidation) {
+  v1::Guide g = NewGuide("Birgit", 1);
+  v1::GetGuideRequest get;
+  get.set_id(g.id());
+  v1::GetGuideResponse got;
+  EXPECT_EQ(stub_->GetGuide(Ctx("810").get(), get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::CreateGuideRequest bad;
+  bad.mutable_guide()->set_capacity(99);
+  v1::CreateGuideResponse resp;
+  grpc::Status s = stub_->CreateGuide(Ctx().get(), bad, &resp);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::set<std::string> fields;
+  for (const auto& v : FieldViolationsOf(FromGrpcStatus(s))) fields.insert(v.field);
+  EXPECT_TRUE(fields.count("guide.capacity"));
+  EXPECT_TRUE(fields.count("guide.display_name"));
+}
+
+TEST_P(GuidesIntegrationTest, AcknowledgedWritesSurviveSigkill) {
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::vector<std::string> acked;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 3; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; !stop.load(); ++i) {
+        v1::CreateGuidanceRequestRequest req;
+        v1::GuidanceRequest* r = req.mutable_guidance_request();
+        r->set_citizen_id(absl::StrCat("k-", w, "-", i));
+        r->add_situation(v1::EXPERIENCE_TAG_ADHD);
+        r->set_help_wanted("Hjælp");
+        r->set_life_area(helhed::common::v1::LIFE_AREA_BE);
+        r->set_urgency(v1::URGENCY_LOW);
+        r->set_postcode("8900");
+        req.set_request_id(absl::StrCat("kill-", w, "-", i));
+        v1::CreateGuidanceRequestResponse resp;
+        grpc::ClientContext ctx;
+        ctx.AddMetadata("x-helhed-principal", TestPrincipal("730"));
+        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        if (stub_->CreateGuidanceRequest(&ctx, req, &resp).ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          acked.push_back(resp.guidance_request().id());
+        }
+      }
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(500));
+  service_->Signal(SIGKILL);
+  ASSERT_TRUE(service_->Wait(absl::Seconds(10)).ok());
+  stop = true;
+  for (auto& t : writers) t.join();
+  ASSERT_FALSE(acked.empty());
+  ASSERT_TRUE(service_->Restart().ok());
+  Connect();
+  for (const auto& id : acked) {
+    v1::GetGuidanceRequestRequest get;
+    get.set_id(id);
+    v1::GetGuidanceRequestResponse got;
+    ASSERT_TRUE(stub_->GetGuidanceRequest(Ctx().get(), get, &got).ok()) << "lost " << id;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, GuidesIntegrationTest,
+                         ::testing::ValuesIn(helhed::testing::TestBackends()),
+                         [](const ::testing::TestParamInfo<Backend>& p) {
+                           return helhed::testing::BackendName(p.param);
+                         });
+
+}  // namespace
+}  // namespace helhed::guides
