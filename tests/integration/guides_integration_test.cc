@@ -2,6 +2,7 @@
 // over gRPC: capacity under concurrent proposals, the match lifecycle,
 // declines, the batch assignment, tenancy and crash safety.
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <atomic>
@@ -246,6 +247,32 @@ TEST_P(GuidesIntegrationTest, BatchAssignsUrgentFirstWithinCapacityAndBeatsGreed
   for (const auto& a : again.assignments()) {
     for (const auto& p : done.proposals()) EXPECT_NE(a.request_id(), p.request_id());
   }
+}
+
+TEST_P(GuidesIntegrationTest, CoordinatorFiguresAreExportedAsGauges) {
+  NewRequest("citizen-g1", v1::URGENCY_HIGH);
+  NewRequest("citizen-g2", v1::URGENCY_LOW);
+  const std::string want = "helhed_guides_open_requests{municipality=\"730\"} ";
+  std::string metrics;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline) {
+    metrics.clear();
+    FILE* f = popen(
+        absl::StrCat("curl -sf http://127.0.0.1:", service_->metrics_port(), "/metrics").c_str(),
+        "r");
+    ASSERT_NE(f, nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) metrics.append(buf, n);
+    pclose(f);
+    const size_t at = metrics.find(want);
+    if (at != std::string::npos && std::stoi(metrics.substr(at + want.size())) == 2) break;
+    absl::SleepFor(absl::Milliseconds(250));
+  }
+  const size_t at = metrics.find(want);
+  ASSERT_NE(at, std::string::npos) << "gauge never appeared";
+  EXPECT_EQ(std::stoi(metrics.substr(at + want.size())), 2);
+  EXPECT_EQ(metrics.find("citizen-g1"), std::string::npos);
 }
 
 TEST_P(GuidesIntegrationTest, TenancyAndValidation) {
