@@ -905,7 +905,6 @@ BatchResult AssignExact(const std::vector<v1::GuidanceRequest>& requests,
         }
       }
     }
-    std::sort(scratch_touched.begin(), scratch_touched.end());
     std::vector<Move>& list = moves[j];
     list.clear();
     for (int h : scratch_touched) {
