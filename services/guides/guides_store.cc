@@ -263,23 +263,45 @@ absl::Status GuidesStore::Rank(const std::string& muni, const std::string& reque
     if (req.msg.request_state() != v1::REQUEST_STATE_OPEN) {
       return absl::FailedPreconditionError("only an open request has candidates");
     }
-    HELHED_ASSIGN_OR_RETURN(auto guides, active_guides_.Get(c, muni));
-    HELHED_ASSIGN_OR_RETURN(auto loads, Loads(c, muni, ""));
+    HELHED_ASSIGN_OR_RETURN(auto states, RankingInput(c, muni));
     MatchInputs in;
     in.today = Today(Now());
     HELHED_RETURN_IF_ERROR(DeclinedPairs(c, muni, in));
-    std::vector<GuideState> states;
-    states.reserve(guides->size());
-    for (const auto& g : *guides) {
-      auto it = loads.find(g.id());
-      states.push_back({g, it == loads.end() ? 0 : it->second});
-    }
-    out->set_considered(static_cast<int>(states.size()));
-    for (auto& cand : guides::Rank(req.msg, states, in, limit)) {
+    out->set_considered(static_cast<int>(states->size()));
+    for (auto& cand : guides::Rank(req.msg, *states, in, limit)) {
       *out->add_candidates() = std::move(cand);
     }
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<std::shared_ptr<const std::vector<GuideState>>> GuidesStore::RankingInput(
+    Connection& c, const std::string& muni) {
+  HELHED_ASSIGN_OR_RETURN(auto guides, active_guides_.Get(c, muni));
+  HELHED_ASSIGN_OR_RETURN(Rows stamp, c.Query("SELECT COUNT(*), SUM(version) FROM matches WHERE"
+                                              " municipality = ?",
+                                              {muni}));
+  const std::string matches_stamp =
+      stamp.empty() ? "" : absl::StrCat(stamp[0].Str(0), "/", stamp[0].Str(1));
+  {
+    absl::MutexLock lock(&states_mu_);
+    auto it = states_.find(muni);
+    if (it != states_.end() && it->second.guides == guides &&
+        it->second.matches_stamp == matches_stamp) {
+      return it->second.states;
+    }
+  }
+  HELHED_ASSIGN_OR_RETURN(auto loads, Loads(c, muni, ""));
+  auto states = std::make_shared<std::vector<GuideState>>();
+  states->reserve(guides->size());
+  for (const auto& g : *guides) {
+    auto it = loads.find(g.id());
+    states->push_back({g, it == loads.end() ? 0 : it->second});
+  }
+  std::shared_ptr<const std::vector<GuideState>> shared = std::move(states);
+  absl::MutexLock lock(&states_mu_);
+  states_[muni] = StatesEntry{guides, matches_stamp, shared};
+  return shared;
 }
 
 absl::Status GuidesStore::ProposeInTx(Connection& c, const std::string& muni,

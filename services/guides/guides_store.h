@@ -7,15 +7,20 @@
 #define HELHED_SERVICES_GUIDES_GUIDES_STORE_H_
 
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/store/database.h"
 #include "common/store/paging.h"
 #include "common/store/resources.h"
 #include "helhed/guides/v1/guides_service.pb.h"
+#include "services/guides/domain/matching.h"
 
 namespace helhed::guides {
 
@@ -80,6 +85,19 @@ class GuidesStore {
     return f;
   }
   store::ResourceCache<v1::Guide> active_guides_{ActiveGuides()};
+
+  // Active guides with their loads, as ranking needs them, rebuilt only when
+  // the guides (a new cached list) or the matches (their stamp) change, so a
+  // ranking does not copy every guide.
+  absl::StatusOr<std::shared_ptr<const std::vector<GuideState>>> RankingInput(
+      store::Connection& c, const std::string& muni);
+  struct StatesEntry {
+    std::shared_ptr<const std::vector<v1::Guide>> guides;
+    std::string matches_stamp;
+    std::shared_ptr<const std::vector<GuideState>> states;
+  };
+  absl::Mutex states_mu_;
+  std::map<std::string, StatesEntry> states_ ABSL_GUARDED_BY(states_mu_);
 };
 
 }  // namespace helhed::guides
