@@ -15,9 +15,16 @@
 #include "helhed/common/v1/common.pb.h"
 #include "helhed/guides/v1/resources.pb.h"
 #include "services/guides/domain/validation.h"
+#include "tests/support/validation_cases.h"
 
 namespace helhed::guides {
 namespace {
+
+using helhed::testing::BadFields;
+using helhed::testing::Case;
+using helhed::testing::CaseName;
+using helhed::testing::Fields;
+using helhed::testing::Repeat;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -28,48 +35,6 @@ google::type::Date MakeDate(int y, int m, int d) {
   date.set_month(m);
   date.set_day(d);
   return date;
-}
-
-std::string Repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) {
-    out += s;
-  }
-  return out;
-}
-
-using Fields = std::vector<std::string>;
-
-// The fields named, sorted (the order of checks is not part of the contract).
-template <typename Fn, typename M>
-Fields BadFields(Fn fn, const M& m, const std::string& prefix) {
-  FieldViolations v;
-  fn(m, prefix, v);
-  Fields out;
-  for (const auto& f : v.violations()) {
-    out.push_back(f.field);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-// One rule: a change to a good resource and the exact fields it must make
-// bad (sorted).
-template <typename M>
-struct Case {
-  std::string name;
-  std::function<void(M&)> mutate;
-  Fields fields;
-};
-
-template <typename M>
-void PrintTo(const Case<M>& c, std::ostream* os) {
-  *os << c.name;
-}
-
-template <typename M>
-std::string CaseName(const testing::TestParamInfo<Case<M>>& info) {
-  return info.param.name;
 }
 
 // ---------------------------------------------------------------------------
@@ -279,7 +244,7 @@ TEST(GuideValidationTest, DanishCharactersCountAsOne) {
 // Guide
 
 using GuideCase = Case<v1::Guide>;
-class GuideRuleTest : public testing::TestWithParam<GuideCase> {};
+class GuideRuleTest : public ::testing::TestWithParam<GuideCase> {};
 
 TEST_P(GuideRuleTest, RejectsExactlyTheField) {
   v1::Guide m = GoodGuide();
@@ -289,7 +254,7 @@ TEST_P(GuideRuleTest, RejectsExactlyTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, GuideRuleTest,
-    testing::Values(
+    ::testing::Values(
         // display_name: 1-100 characters, one line.
         GuideCase{"DisplayNameEmpty",
                   [](v1::Guide& m) { m.clear_display_name(); },
@@ -615,7 +580,7 @@ TEST(GuideValidationTest, PrefixIsUsedAsGiven) {
 // GuidanceRequest
 
 using RequestCase = Case<v1::GuidanceRequest>;
-class RequestRuleTest : public testing::TestWithParam<RequestCase> {};
+class RequestRuleTest : public ::testing::TestWithParam<RequestCase> {};
 
 TEST_P(RequestRuleTest, RejectsExactlyTheField) {
   v1::GuidanceRequest m = GoodRequest();
@@ -625,7 +590,7 @@ TEST_P(RequestRuleTest, RejectsExactlyTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, RequestRuleTest,
-    testing::Values(
+    ::testing::Values(
         // citizen_id: required pseudonymous id.
         RequestCase{"CitizenIdMissing",
                     [](v1::GuidanceRequest& m) { m.clear_citizen_id(); },
@@ -820,7 +785,7 @@ TEST(GuideValidationTest, RequestReportsEveryBadField) {
 // GroupSession
 
 using SessionCase = Case<v1::GroupSession>;
-class SessionRuleTest : public testing::TestWithParam<SessionCase> {};
+class SessionRuleTest : public ::testing::TestWithParam<SessionCase> {};
 
 TEST_P(SessionRuleTest, RejectsExactlyTheField) {
   v1::GroupSession m = GoodSession();
@@ -830,7 +795,7 @@ TEST_P(SessionRuleTest, RejectsExactlyTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, SessionRuleTest,
-    testing::Values(
+    ::testing::Values(
         SessionCase{
             "TitleEmpty", [](v1::GroupSession& m) { m.clear_title(); }, {"group_session.title"}},
         SessionCase{"TitleTooLong",
@@ -932,7 +897,7 @@ TEST(GuideValidationTest, SessionReportsEveryBadField) {
 // Meeting
 
 using MeetingCase = Case<v1::Meeting>;
-class MeetingRuleTest : public testing::TestWithParam<MeetingCase> {};
+class MeetingRuleTest : public ::testing::TestWithParam<MeetingCase> {};
 
 TEST_P(MeetingRuleTest, RejectsExactlyTheField) {
   v1::Meeting m = GoodMeeting();
@@ -942,7 +907,7 @@ TEST_P(MeetingRuleTest, RejectsExactlyTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, MeetingRuleTest,
-    testing::Values(
+    ::testing::Values(
         MeetingCase{"DateMissing", [](v1::Meeting& m) { m.clear_date(); }, {"meeting.date"}},
         MeetingCase{"DateInvalid",
                     [](v1::Meeting& m) { *m.mutable_date() = MakeDate(2024, 4, 31); },
@@ -979,7 +944,7 @@ TEST(GuideValidationTest, MeetingReportsEveryBadField) {
 // MatchEvaluation
 
 using EvaluationCase = Case<v1::MatchEvaluation>;
-class EvaluationRuleTest : public testing::TestWithParam<EvaluationCase> {};
+class EvaluationRuleTest : public ::testing::TestWithParam<EvaluationCase> {};
 
 TEST_P(EvaluationRuleTest, RejectsExactlyTheField) {
   v1::MatchEvaluation m = GoodEvaluation();
@@ -989,21 +954,21 @@ TEST_P(EvaluationRuleTest, RejectsExactlyTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, EvaluationRuleTest,
-    testing::Values(EvaluationCase{"ScoreNegative",
-                                   [](v1::MatchEvaluation& m) { m.set_score(-1); },
-                                   {"evaluation.score"}},
-                    EvaluationCase{"ScoreSix",
-                                   [](v1::MatchEvaluation& m) { m.set_score(6); },
-                                   {"evaluation.score"}},
-                    EvaluationCase{"NoteTooLong",
-                                   [](v1::MatchEvaluation& m) { m.set_note(Repeat("x", 2001)); },
-                                   {"evaluation.note"}},
-                    EvaluationCase{"NoteControl",
-                                   [](v1::MatchEvaluation& m) { m.set_note("ok\x1b[31m"); },
-                                   {"evaluation.note"}},
-                    EvaluationCase{"NoteNotUtf8",
-                                   [](v1::MatchEvaluation& m) { m.set_note("ok \xff"); },
-                                   {"evaluation.note"}}),
+    ::testing::Values(EvaluationCase{"ScoreNegative",
+                                     [](v1::MatchEvaluation& m) { m.set_score(-1); },
+                                     {"evaluation.score"}},
+                      EvaluationCase{"ScoreSix",
+                                     [](v1::MatchEvaluation& m) { m.set_score(6); },
+                                     {"evaluation.score"}},
+                      EvaluationCase{"NoteTooLong",
+                                     [](v1::MatchEvaluation& m) { m.set_note(Repeat("x", 2001)); },
+                                     {"evaluation.note"}},
+                      EvaluationCase{"NoteControl",
+                                     [](v1::MatchEvaluation& m) { m.set_note("ok\x1b[31m"); },
+                                     {"evaluation.note"}},
+                      EvaluationCase{"NoteNotUtf8",
+                                     [](v1::MatchEvaluation& m) { m.set_note("ok \xff"); },
+                                     {"evaluation.note"}}),
     CaseName<v1::MatchEvaluation>);
 
 TEST(GuideValidationTest, EvaluationScoreIsOptionalAndOneToFive) {

@@ -19,9 +19,16 @@
 #include "gtest/gtest.h"
 #include "helhed/volunteers/v1/resources.pb.h"
 #include "services/volunteers/domain/validation.h"
+#include "tests/support/validation_cases.h"
 
 namespace helhed::volunteers {
 namespace {
+
+using helhed::testing::BadFields;
+using helhed::testing::Case;
+using helhed::testing::CaseName;
+using helhed::testing::Fields;
+using helhed::testing::Repeat;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -46,27 +53,6 @@ google::protobuf::Timestamp Ts(absl::Time t) {
   return ts;
 }
 
-std::string Repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) {
-    out += s;
-  }
-  return out;
-}
-
-// The fields named, sorted (the order of checks is not part of the contract).
-template <typename Fn, typename M>
-std::vector<std::string> BadFields(Fn fn, const M& m, const std::string& prefix) {
-  FieldViolations v;
-  fn(m, prefix, v);
-  std::vector<std::string> out;
-  for (const auto& f : v.violations()) {
-    out.push_back(f.field);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 std::vector<std::string> PostcodeFields(const std::string& postcode, bool required) {
   FieldViolations v;
   ValidatePostcode("f", postcode, required, v);
@@ -87,27 +73,6 @@ bool TagOk(const std::string& tag) {
   FieldViolations v;
   ValidateTag("f", tag, v);
   return v.empty();
-}
-
-using Fields = std::vector<std::string>;
-
-// One rule: a change to a good resource and the exact fields it must make
-// bad (sorted).
-template <typename M>
-struct Case {
-  std::string name;
-  std::function<void(M&)> mutate;
-  Fields fields;
-};
-
-template <typename M>
-void PrintTo(const Case<M>& c, std::ostream* os) {
-  *os << c.name;
-}
-
-template <typename M>
-std::string CaseName(const testing::TestParamInfo<Case<M>>& info) {
-  return info.param.name;
 }
 
 // ---------------------------------------------------------------------------
@@ -368,7 +333,7 @@ TEST(VolunteerValidationTest, DanishCharactersCountAsOne) {
 // Organisation
 
 using OrganisationCase = Case<v1::Organisation>;
-class OrganisationRuleTest : public testing::TestWithParam<OrganisationCase> {};
+class OrganisationRuleTest : public ::testing::TestWithParam<OrganisationCase> {};
 
 TEST_P(OrganisationRuleTest, RejectsExactlyTheField) {
   v1::Organisation m = GoodOrganisation();
@@ -378,7 +343,7 @@ TEST_P(OrganisationRuleTest, RejectsExactlyTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, OrganisationRuleTest,
-    testing::Values(
+    ::testing::Values(
         OrganisationCase{
             "NameEmpty", [](v1::Organisation& m) { m.clear_name(); }, {"organisation.name"}},
         OrganisationCase{
@@ -484,7 +449,7 @@ TEST(VolunteerValidationTest, ContactIsOptionalAndAcceptsCommonForms) {
 // Volunteer
 
 using VolunteerCase = Case<v1::Volunteer>;
-class VolunteerRuleTest : public testing::TestWithParam<VolunteerCase> {};
+class VolunteerRuleTest : public ::testing::TestWithParam<VolunteerCase> {};
 
 TEST_P(VolunteerRuleTest, RejectsExactlyTheField) {
   v1::Volunteer m = GoodVolunteer();
@@ -494,7 +459,7 @@ TEST_P(VolunteerRuleTest, RejectsExactlyTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, VolunteerRuleTest,
-    testing::Values(
+    ::testing::Values(
         VolunteerCase{"DisplayNameEmpty", [](v1::Volunteer& m) { m.clear_display_name(); },
                       {"volunteer.display_name"}},
         VolunteerCase{"DisplayNameTooLong",
@@ -763,7 +728,7 @@ TEST(VolunteerValidationTest, PrefixIsUsedAsGiven) {
 // Activity
 
 using ActivityCase = Case<v1::Activity>;
-class ActivityRuleTest : public testing::TestWithParam<ActivityCase> {};
+class ActivityRuleTest : public ::testing::TestWithParam<ActivityCase> {};
 
 TEST_P(ActivityRuleTest, RejectsExactlyTheField) {
   v1::Activity m = GoodWeeklyActivity();
@@ -773,7 +738,7 @@ TEST_P(ActivityRuleTest, RejectsExactlyTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, ActivityRuleTest,
-    testing::Values(
+    ::testing::Values(
         ActivityCase{"OrganisationIdMissing",
                      [](v1::Activity& m) { m.clear_organisation_id(); },
                      {"activity.organisation_id"}},
@@ -943,7 +908,7 @@ TEST(VolunteerValidationTest, ActivityReportsEveryBadField) {
 // Accompaniment request
 
 using RequestCase = Case<v1::AccompanimentRequest>;
-class RequestRuleTest : public testing::TestWithParam<RequestCase> {};
+class RequestRuleTest : public ::testing::TestWithParam<RequestCase> {};
 
 TEST_P(RequestRuleTest, RejectsExactlyTheField) {
   v1::AccompanimentRequest m = GoodRequest();
@@ -953,7 +918,7 @@ TEST_P(RequestRuleTest, RejectsExactlyTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, RequestRuleTest,
-    testing::Values(
+    ::testing::Values(
         RequestCase{"CitizenIdMissing",
                     [](v1::AccompanimentRequest& m) { m.clear_citizen_id(); },
                     {"accompaniment_request.citizen_id"}},
@@ -1078,7 +1043,7 @@ TEST(VolunteerValidationTest, RequestReportsEveryBadField) {
 // Hours and evaluations
 
 using HoursCase = Case<v1::HoursEntry>;
-class HoursRuleTest : public testing::TestWithParam<HoursCase> {};
+class HoursRuleTest : public ::testing::TestWithParam<HoursCase> {};
 
 TEST_P(HoursRuleTest, RejectsExactlyTheField) {
   v1::HoursEntry m = GoodHours();
@@ -1088,7 +1053,7 @@ TEST_P(HoursRuleTest, RejectsExactlyTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, HoursRuleTest,
-    testing::Values(
+    ::testing::Values(
         HoursCase{"DateMissing", [](v1::HoursEntry& m) { m.clear_date(); }, {"entry.date"}},
         HoursCase{"DateInvalid",
                   [](v1::HoursEntry& m) { *m.mutable_date() = MakeDate(2024, 2, 30); },
@@ -1128,7 +1093,7 @@ TEST(VolunteerValidationTest, HoursBoundariesPass) {
 }
 
 using EvaluationCase = Case<v1::Evaluation>;
-class EvaluationRuleTest : public testing::TestWithParam<EvaluationCase> {};
+class EvaluationRuleTest : public ::testing::TestWithParam<EvaluationCase> {};
 
 TEST_P(EvaluationRuleTest, RejectsExactlyTheField) {
   v1::Evaluation m = GoodEvaluation();
@@ -1138,7 +1103,7 @@ TEST_P(EvaluationRuleTest, RejectsExactlyTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, EvaluationRuleTest,
-    testing::Values(
+    ::testing::Values(
         EvaluationCase{
             "SideMissing", [](v1::Evaluation& m) { m.clear_side(); }, {"evaluation.side"}},
         EvaluationCase{"SideUndefined",
