@@ -264,7 +264,6 @@ struct Kind<v1::Action> {
 namespace helhed::plans {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 using helhed::common::v1::RESOURCE_STATE_ACTIVE;
 using helhed::common::v1::RESOURCE_STATE_ARCHIVED;
 using store::Connection;
