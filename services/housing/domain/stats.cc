@@ -1,0 +1,190 @@
+#include "services/housing/domain/stats.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/type/date.pb.h"
+#include "helhed/common/v1/common.pb.h"
+#include "services/housing/domain/lifecycle.h"
+
+namespace helhed::housing {
+namespace {
+
+constexpr int kRetentionDays = 365;
+
+bool Archived(helhed::common::v1::ResourceState s) {
+  return s == helhed::common::v1::RESOURCE_STATE_ARCHIVED;
+}
+
+// The UTC day of a timestamp.
+absl::CivilDay DayOf(const google::protobuf::Timestamp& t) {
+  return absl::ToCivilDay(absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos()),
+                          absl::UTCTimeZone());
+}
+
+absl::CivilDay DayOf(const google::type::Date& d) {
+  return absl::CivilDay(d.year(), d.month(), d.day());
+}
+
+// A date that is set at all (a missing google.type.Date reads as 0-0-0).
+bool IsSet(const google::type::Date& d) { return d.year() != 0; }
+
+// Whole calendar days from `from` to `to`, never negative.
+int DaysBetween(absl::CivilDay from, absl::CivilDay to) {
+  return static_cast<int>(std::max<absl::civil_diff_t>(0, to - from));
+}
+
+// Count, sum and max of whole days, for a mean and a max.
+struct Days {
+  int count = 0;
+  long long sum = 0;
+  int max = 0;
+
+  void Add(int days) {
+    ++count;
+    sum += days;
+    max = std::max(max, days);
+  }
+  double Mean() const { return count == 0 ? 0.0 : static_cast<double>(sum) / count; }
+};
+
+}  // namespace
+
+v1::HousingStats ComputeStats(const std::vector<v1::HousingUnit>& units,
+                              const std::vector<v1::Application>& apps,
+                              const std::vector<v1::Offer>& offers,
+                              const std::vector<v1::Tenancy>& tenancies, int temporary_days,
+                              absl::Time now) {
+  v1::HousingStats out;
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+
+  // Vacant units, by unit type.
+  std::map<int, Days> vacant;
+  for (const v1::HousingUnit& u : units) {
+    if (Archived(u.state()) || u.unit_status() != v1::UNIT_STATUS_AVAILABLE) {
+      continue;
+    }
+    vacant[u.unit_type()].Add(u.has_vacant_since() ? DaysBetween(DayOf(u.vacant_since()), today)
+                                                   : 0);
+  }
+  for (const auto& [type, d] : vacant) {
+    v1::VacantUnits* row = out.add_vacant_units();
+    row->set_unit_type(static_cast<v1::UnitType>(type));
+    row->set_count(d.count);
+    row->set_mean_vacant_days(d.Mean());
+    row->set_max_vacant_days(d.max);
+  }
+
+  // Waiting applications, by situation.
+  std::map<int, Days> waiting;
+  for (const v1::Application& a : apps) {
+    if (Archived(a.state()) || (a.application_status() != v1::APPLICATION_STATUS_ACTIVE &&
+                                a.application_status() != v1::APPLICATION_STATUS_OFFERED)) {
+      continue;
+    }
+    const bool dated = a.has_screening_date() && IsSet(a.screening_date());
+    waiting[a.situation()].Add(dated ? DaysBetween(DayOf(a.screening_date()), today) : 0);
+  }
+  for (const auto& [situation, d] : waiting) {
+    v1::WaitingApplications* row = out.add_waiting();
+    row->set_situation(static_cast<v1::Situation>(situation));
+    row->set_count(d.count);
+    row->set_mean_waiting_days(d.Mean());
+    row->set_max_waiting_days(d.max);
+  }
+
+  // Long stays in temporary places, longest first.
+  std::vector<v1::LongStay> stays;
+  for (const v1::Tenancy& t : tenancies) {
+    if (t.tenancy_status() != v1::TENANCY_STATUS_CURRENT || !IsTemporary(t.unit_type()) ||
+        !t.has_move_in() || !IsSet(t.move_in())) {
+      continue;
+    }
+    const int days = DaysBetween(DayOf(t.move_in()), today);
+    if (days <= temporary_days) {
+      continue;
+    }
+    v1::LongStay s;
+    s.set_tenancy_id(t.id());
+    s.set_citizen_id(t.citizen_id());
+    s.set_unit_type(t.unit_type());
+    s.set_days(days);
+    stays.push_back(std::move(s));
+  }
+  std::sort(stays.begin(), stays.end(), [](const v1::LongStay& a, const v1::LongStay& b) {
+    if (a.days() != b.days()) {
+      return a.days() > b.days();
+    }
+    return a.tenancy_id() < b.tenancy_id();
+  });
+  for (v1::LongStay& s : stays) {
+    *out.add_long_stays() = std::move(s);
+  }
+
+  // Offers per state; the reasons of declined offers.
+  std::map<int, int> reasons;
+  for (const v1::Offer& o : offers) {
+    switch (o.offer_state()) {
+      case v1::OFFER_STATE_PENDING:
+        out.set_offers_pending(out.offers_pending() + 1);
+        break;
+      case v1::OFFER_STATE_ACCEPTED:
+        out.set_offers_accepted(out.offers_accepted() + 1);
+        break;
+      case v1::OFFER_STATE_DECLINED:
+        out.set_offers_declined(out.offers_declined() + 1);
+        ++reasons[o.decline_reason()];
+        break;
+      case v1::OFFER_STATE_EXPIRED:
+        out.set_offers_expired(out.offers_expired() + 1);
+        break;
+      case v1::OFFER_STATE_WITHDRAWN:
+        out.set_offers_withdrawn(out.offers_withdrawn() + 1);
+        break;
+      default:
+        break;
+    }
+  }
+  for (const auto& [reason, count] : reasons) {
+    v1::DeclineCount* row = out.add_decline_reasons();
+    row->set_reason(static_cast<v1::DeclineReason>(reason));
+    row->set_count(count);
+  }
+
+  // Twelve-month retention in homes (archived tenancies included).
+  int cohort = 0;
+  int retained = 0;
+  for (const v1::Tenancy& t : tenancies) {
+    if (IsTemporary(t.unit_type()) || !t.has_move_in() || !IsSet(t.move_in())) {
+      continue;
+    }
+    const absl::CivilDay move_in = DayOf(t.move_in());
+    if (today - move_in < kRetentionDays) {
+      continue;
+    }
+    ++cohort;
+    const bool lasted =
+        t.has_move_out() && IsSet(t.move_out()) && DayOf(t.move_out()) - move_in >= kRetentionDays;
+    if (t.tenancy_status() == v1::TENANCY_STATUS_CURRENT || lasted) {
+      ++retained;
+    }
+  }
+  out.set_retention_cohort(cohort);
+  out.set_retained_12_months(retained);
+  out.set_retention_rate(cohort == 0 ? 0.0 : static_cast<double>(retained) / cohort);
+
+  const int64_t seconds = absl::ToUnixSeconds(now);  // rounds down
+  out.mutable_computed_time()->set_seconds(seconds);
+  out.mutable_computed_time()->set_nanos(
+      static_cast<int32_t>((now - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
+  return out;
+}
+
+}  // namespace helhed::housing
