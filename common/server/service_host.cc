@@ -153,6 +153,9 @@ int RunService(ServerConfig defaults, int argc, char** argv,
       methods.push_back(absl::StrCat("/", s.full_name, "/", desc->method(i)->name()));
     }
   }
+  for (const auto& m : runtime.extra_methods) {
+    methods.push_back(m);
+  }
   observability::GrpcServerMetrics grpc_metrics(*registry, cfg.service_name, HELHED_VERSION,
                                                 methods);
 
@@ -172,6 +175,12 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   for (auto& s : services) {
     builder.RegisterService(s.service.get());
   }
+  if (runtime.generic_service != nullptr) {
+    builder.RegisterCallbackGenericService(runtime.generic_service);
+  }
+  // Clients (the gateway) keep long-lived channels with keepalive pings.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<observability::MetricsInterceptorFactory>(&grpc_metrics));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -189,6 +198,9 @@ int RunService(ServerConfig defaults, int argc, char** argv,
     }
   };
   set_health(true);
+  if (runtime.on_serving) {
+    runtime.on_serving(health);
+  }
 
   const auto metrics_ports = exposer->GetListeningPorts();
   const int metrics_port = metrics_ports.empty() ? 0 : metrics_ports.front();

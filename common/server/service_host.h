@@ -24,6 +24,8 @@
 #include "common/server/config.h"
 #include "common/server/work_pool.h"
 #include "common/store/database.h"
+#include "grpcpp/generic/async_generic_service.h"
+#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/impl/service_type.h"
 #include "prometheus/registry.h"
 
@@ -38,6 +40,15 @@ struct Runtime {
   // Run, in order, after the server has drained and before the store closes:
   // background work a service started stops here.
   std::vector<std::function<void()>> stop_hooks;
+  // Optional: answers every method no registered service has (the
+  // gateway's proxy). Owned by the factory's caller; outlives the server.
+  grpc::CallbackGenericService* generic_service = nullptr;
+  // More full method names ("/pkg.Service/Method") for the bounded method
+  // label of the gRPC server metrics (e.g. those the generic service serves).
+  std::vector<std::string> extra_methods;
+  // Called once the server is serving, with its health service, e.g. to
+  // report backends under their own service names.
+  std::function<void(grpc::HealthCheckServiceInterface*)> on_serving;
 };
 
 struct RegisteredService {

@@ -1,0 +1,146 @@
+#include "services/gateway/audit_store.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/field_violations.h"
+#include "common/status/status_macros.h"
+#include "common/status/validation.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace helhed::gateway {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using store::Connection;
+using store::Rows;
+
+// "/helhed.housing.v1.HousingService/GetApplication" -> "housing".
+std::string ServiceOf(const std::string& method) {
+  for (const char* name : {"plans", "volunteers", "guides", "housing", "gateway"}) {
+    if (absl::StartsWith(method, absl::StrCat("/helhed.", name, "."))) return name;
+  }
+  return "other";
+}
+
+}  // namespace
+
+absl::Status AuditStore::Record(const v1::AuditEvent& event,
+                                const std::vector<std::string>& citizens) {
+  if (citizens.empty()) return absl::OkStatus();
+  return db_->Transaction([&](Connection& c) -> absl::Status {
+    for (const auto& citizen : citizens) {
+      v1::AuditEvent e = event;
+      e.set_id(store::NewId());
+      e.set_citizen_id(citizen);
+      HELHED_RETURN_IF_ERROR(
+          c.Execute("INSERT INTO audit_events (id, municipality, citizen_id, subject, event_time,"
+                    " body) VALUES (?, ?, ?, ?, ?, ?)",
+                    {e.id(), e.municipality_code(), citizen, e.subject(),
+                     TimeUtil::TimestampToMicroseconds(e.time()), e.SerializeAsString()})
+              .status());
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AuditStore::List(const std::string& muni, const v1::ListAuditEventsRequest& req,
+                              const store::Page& page, v1::ListAuditEventsResponse* out) {
+  FieldViolations v;
+  Validator check(v);
+  if (!req.citizen_id().empty()) check.CitizenId("citizen_id", req.citizen_id());
+  if (!req.subject().empty()) check.Line("subject", req.subject(), 128);
+  if (req.citizen_id().empty() && req.subject().empty() && !req.has_from_time() &&
+      !req.has_to_time()) {
+    v.Add("citizen_id", "give a citizen_id, a subject or a time range");
+  }
+  auto valid = [](const google::protobuf::Timestamp& t) {
+    return t.seconds() >= TimeUtil::kTimestampMinSeconds &&
+           t.seconds() <= TimeUtil::kTimestampMaxSeconds && t.nanos() >= 0 &&
+           t.nanos() < 1000000000;
+  };
+  if (req.has_from_time() && !valid(req.from_time())) {
+    v.Add("from_time", "is not a valid time");
+  }
+  if (req.has_to_time() && !valid(req.to_time())) {
+    v.Add("to_time", "is not a valid time");
+  }
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  const int64_t from =
+      req.has_from_time() ? TimeUtil::TimestampToMicroseconds(req.from_time()) : INT64_MIN;
+  const int64_t to =
+      req.has_to_time() ? TimeUtil::TimestampToMicroseconds(req.to_time()) : INT64_MAX;
+  const std::string scope =
+      absl::StrCat("audit|", req.citizen_id(), "|", req.subject(), "|", from, "|", to);
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(scope, page.token));
+  return db_->Run([&](Connection& c) -> absl::Status {
+    std::string sql =
+        "SELECT seq, body FROM audit_events WHERE municipality = ? AND seq > ? AND"
+        " event_time >= ? AND event_time <= ?";
+    store::Params params = {muni, after, from, to};
+    if (!req.citizen_id().empty()) {
+      sql += " AND citizen_id = ?";
+      params.emplace_back(req.citizen_id());
+    }
+    if (!req.subject().empty()) {
+      sql += " AND subject = ?";
+      params.emplace_back(req.subject());
+    }
+    sql += " ORDER BY seq LIMIT ?";
+    params.emplace_back(page.size + 1);
+    HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(sql, params));
+    const bool more = static_cast<int>(rows.size()) > page.size;
+    for (int i = 0; i < static_cast<int>(rows.size()) && i < page.size; ++i) {
+      if (!out->add_events()->ParseFromString(rows[i][1].AsString())) {
+        return absl::DataLossError("stored audit event is unreadable");
+      }
+    }
+    if (more) {
+      out->mutable_page()->set_next_page_token(tokens_->Encode(scope, rows[page.size - 1].Int(0)));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AuditStore::AccessLog(const std::string& muni, const std::string& citizen_id,
+                                   const store::Page& page, v1::GetCitizenAccessLogResponse* out) {
+  FieldViolations v;
+  Validator(v).CitizenId("citizen_id", citizen_id);
+  HELHED_RETURN_IF_ERROR(v.ToStatus());
+  const std::string scope = absl::StrCat("access|", citizen_id);
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(scope, page.token));
+  return db_->Run([&](Connection& c) -> absl::Status {
+    HELHED_ASSIGN_OR_RETURN(Rows rows,
+                            c.Query("SELECT seq, body FROM audit_events WHERE municipality = ? AND"
+                                    " citizen_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                                    {muni, citizen_id, after, page.size + 1}));
+    const bool more = static_cast<int>(rows.size()) > page.size;
+    for (int i = 0; i < static_cast<int>(rows.size()) && i < page.size; ++i) {
+      v1::AuditEvent e;
+      if (!e.ParseFromString(rows[i][1].AsString())) {
+        return absl::DataLossError("stored audit event is unreadable");
+      }
+      auto* entry = out->add_entries();
+      *entry->mutable_time() = e.time();
+      *entry->mutable_roles() = e.roles();
+      entry->set_purpose(e.purpose());
+      entry->set_service(ServiceOf(e.method()));
+      entry->set_outcome(e.outcome());
+    }
+    if (more) {
+      out->mutable_page()->set_next_page_token(tokens_->Encode(scope, rows[page.size - 1].Int(0)));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<int64_t> AuditStore::Purge(absl::Time before) {
+  int64_t n = 0;
+  HELHED_RETURN_IF_ERROR(db_->Transaction([&](Connection& c) -> absl::Status {
+    HELHED_ASSIGN_OR_RETURN(n, c.Execute("DELETE FROM audit_events WHERE event_time < ?",
+                                         {absl::ToUnixMicros(before)}));
+    return absl::OkStatus();
+  }));
+  return n;
+}
+
+}  // namespace helhed::gateway

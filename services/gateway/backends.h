@@ -1,0 +1,73 @@
+// The services behind the gateway: one long-lived channel per backend (with
+// keepalive, optionally mutual TLS), routed by full service name, with a
+// health probe that reports each backend's state under its service names
+// in the gateway's own health service. Thread-safe after construction.
+#ifndef HELHED_SERVICES_GATEWAY_BACKENDS_H_
+#define HELHED_SERVICES_GATEWAY_BACKENDS_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/server/periodic.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "prometheus/counter.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+
+namespace helhed::gateway {
+
+struct BackendTls {
+  std::string ca_file;    // verifies the backends' certificates; empty: plaintext
+  std::string cert_file;  // the gateway's client certificate (mutual TLS)
+  std::string key_file;
+};
+
+struct Backend {
+  std::string name;                   // "plans"
+  std::string address;                // "127.0.0.1:50061"
+  std::vector<std::string> services;  // full service names it serves
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<grpc::GenericStub> stub;
+  // Client series: calls by code, latency.
+  prometheus::Family<prometheus::Counter>* calls = nullptr;
+  prometheus::Histogram* latency = nullptr;
+};
+
+class Backends {
+ public:
+  // `spec`: "plans=127.0.0.1:50061,volunteers=...,guides=...,housing=..."
+  // (any subset). Names: plans (PlansService, CitizenPlansService),
+  // volunteers, guides, housing. INVALID_ARGUMENT naming the bad entry.
+  static absl::StatusOr<std::unique_ptr<Backends>> Create(const std::string& spec,
+                                                          const BackendTls& tls,
+                                                          prometheus::Registry& registry);
+  ~Backends();
+
+  // The backend serving `service` ("helhed.plans.v1.PlansService"), or null.
+  Backend* Find(const std::string& service) const;
+  const std::vector<std::unique_ptr<Backend>>& all() const { return backends_; }
+  // Every full service name routed.
+  std::vector<std::string> Services() const;
+
+  // Counts one finished backend call.
+  static void Record(Backend& b, int code, double seconds);
+
+  // Probes every backend's health every `every` and reports it in `health`
+  // under each of its service names. Stop() before `health` goes away.
+  void StartProbing(grpc::HealthCheckServiceInterface* health, absl::Duration every);
+  void StopProbing();
+
+ private:
+  std::vector<std::unique_ptr<Backend>> backends_;
+  std::map<std::string, Backend*> by_service_;
+  std::unique_ptr<server::Periodic> probe_;
+};
+
+}  // namespace helhed::gateway
+
+#endif  // HELHED_SERVICES_GATEWAY_BACKENDS_H_

@@ -1,0 +1,180 @@
+// helhed-gateway: the one authenticated, audited front door. Wiring only.
+//
+// Settings beyond the common flags, from the environment:
+//   HELHED_GATEWAY_BACKENDS        plans=HOST:PORT,volunteers=...,guides=...,housing=...
+//   HELHED_GATEWAY_JWT_KEYS_DIR    directory of public keys, <kid>.pem (required)
+//   HELHED_GATEWAY_JWT_ISSUER      expected "iss" (default https://idp.helhed.local)
+//   HELHED_GATEWAY_JWT_AUDIENCE    expected "aud" (default helhed-gateway)
+//   HELHED_GATEWAY_POLICY          policy file (default services/gateway/policy/default_policy.txt)
+//   HELHED_GATEWAY_CPR_KEY_FILE    key of the CPR pseudonym, >= 32 bytes (required)
+//   HELHED_GATEWAY_RATE, HELHED_GATEWAY_BURST   per-subject calls/s and burst (50, 100)
+//   HELHED_GATEWAY_DEFAULT_DEADLINE_MS, HELHED_GATEWAY_MAX_DEADLINE_MS  (10000, 30000)
+//   HELHED_GATEWAY_AUDIT_RETENTION_DAYS  (183, about 6 months; fractions allowed)
+//   HELHED_GATEWAY_AUDIT_PURGE_SECONDS   how often expired events are purged (3600)
+//   HELHED_GATEWAY_BACKEND_TLS_CA, _CERT, _KEY   TLS (mutual with cert+key) to the backends
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
+#include "common/observability/log.h"
+#include "common/server/periodic.h"
+#include "common/server/service_host.h"
+#include "common/store/paging.h"
+#include "google/protobuf/descriptor.h"
+#include "helhed/gateway/v1/gateway_service.grpc.pb.h"
+#include "helhed/guides/v1/guides_service.grpc.pb.h"
+#include "helhed/housing/v1/housing_service.grpc.pb.h"
+#include "helhed/plans/v1/plans_service.grpc.pb.h"
+#include "helhed/volunteers/v1/volunteers_service.grpc.pb.h"
+#include "services/gateway/audit_store.h"
+#include "services/gateway/backends.h"
+#include "services/gateway/gateway_service.h"
+#include "services/gateway/proxy.h"
+
+namespace helhed::store {
+const std::vector<MigrationFile>& GatewayMigrations();
+}
+
+namespace {
+
+std::string Env(const char* name, const std::string& fallback) {
+  const char* e = std::getenv(name);
+  return e == nullptr || *e == '\0' ? fallback : std::string(e);
+}
+
+double EnvNumber(const char* name, double fallback) {
+  double v = fallback;
+  if (const char* e = std::getenv(name); e != nullptr && *e != '\0') {
+    if (!absl::SimpleAtod(e, &v) || v < 0) {
+      std::fprintf(stderr, "%s: not a number >= 0: %s\n", name, e);
+      std::exit(2);
+    }
+  }
+  return v;
+}
+
+[[noreturn]] void Fail(const std::string& what) {
+  helhed::log::Error("gateway configuration", helhed::log::Fields().Str("error", what));
+  std::fprintf(stderr, "helhed-gateway: %s\n", what.c_str());
+  std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace helhed;  // NOLINT: wiring
+  // Every routed service's descriptors in the generated pool.
+  const std::set<std::string> routed = {plans::v1::PlansService::service_full_name(),
+                                        plans::v1::CitizenPlansService::service_full_name(),
+                                        volunteers::v1::VolunteersService::service_full_name(),
+                                        guides::v1::GuidesService::service_full_name(),
+                                        housing::v1::HousingService::service_full_name(),
+                                        gateway::v1::GatewayService::service_full_name(),
+                                        gateway::v1::AuditService::service_full_name()};
+
+  server::ServerConfig defaults;
+  defaults.service_name = "gateway";
+  defaults.listen = "127.0.0.1:50051";
+  defaults.metrics_listen = "127.0.0.1:9460";
+  defaults.store_url = "sqlite://var/gateway.db";
+
+  std::unique_ptr<store::PageTokens> tokens;
+  std::unique_ptr<gateway::JwtVerifier> verifier;
+  std::unique_ptr<gateway::RateLimiter> limiter;
+  std::unique_ptr<gateway::Policy> policy;
+  std::unique_ptr<gateway::Backends> backends;
+  std::unique_ptr<gateway::AuditStore> audit;
+  std::unique_ptr<gateway::GatewayMethods> methods;
+  std::unique_ptr<gateway::Proxy> proxy;
+  std::unique_ptr<server::Periodic> purge;
+  return server::RunService(
+      defaults, argc, argv, store::GatewayMigrations(), [&](server::Runtime& rt) {
+        gateway::JwtConfig jwt;
+        jwt.keys_dir = Env("HELHED_GATEWAY_JWT_KEYS_DIR", "");
+        jwt.issuer = Env("HELHED_GATEWAY_JWT_ISSUER", "https://idp.helhed.local");
+        jwt.audience = Env("HELHED_GATEWAY_JWT_AUDIENCE", "helhed-gateway");
+        if (jwt.keys_dir.empty()) Fail("HELHED_GATEWAY_JWT_KEYS_DIR is required");
+        auto v = gateway::JwtVerifier::Create(jwt);
+        if (!v.ok()) Fail(std::string(v.status().message()));
+        verifier = std::move(*v);
+
+        const std::string policy_file =
+            Env("HELHED_GATEWAY_POLICY", "services/gateway/policy/default_policy.txt");
+        auto p = gateway::Policy::Load(policy_file,
+                                       *google::protobuf::DescriptorPool::generated_pool(), routed);
+        if (!p.ok()) Fail(std::string(p.status().message()));
+        policy = std::make_unique<gateway::Policy>(std::move(*p));
+        // A method no rule covers is denied (safe), but is almost always an
+        // oversight: say so at start-up.
+        for (const auto& m :
+             policy->Uncovered(*google::protobuf::DescriptorPool::generated_pool(), routed)) {
+          log::Warning("no policy rule: method denied to everyone", log::Fields().Str("method", m));
+        }
+
+        const std::string key_file = Env("HELHED_GATEWAY_CPR_KEY_FILE", "");
+        if (key_file.empty()) Fail("HELHED_GATEWAY_CPR_KEY_FILE is required");
+        std::ifstream in(key_file, std::ios::binary);
+        std::stringstream key;
+        key << in.rdbuf();
+        if (!in || key.str().size() < 32) {
+          Fail("HELHED_GATEWAY_CPR_KEY_FILE must name a readable file of at least 32 bytes");
+        }
+
+        gateway::BackendTls tls;
+        tls.ca_file = Env("HELHED_GATEWAY_BACKEND_TLS_CA", "");
+        tls.cert_file = Env("HELHED_GATEWAY_BACKEND_TLS_CERT", "");
+        tls.key_file = Env("HELHED_GATEWAY_BACKEND_TLS_KEY", "");
+        auto b = gateway::Backends::Create(Env("HELHED_GATEWAY_BACKENDS", ""), tls, *rt.registry);
+        if (!b.ok()) Fail(std::string(b.status().message()));
+        backends = std::move(*b);
+
+        limiter = std::make_unique<gateway::RateLimiter>(EnvNumber("HELHED_GATEWAY_RATE", 50),
+                                                         EnvNumber("HELHED_GATEWAY_BURST", 100));
+        tokens = std::make_unique<store::PageTokens>(rt.config->page_token_key);
+        audit = std::make_unique<gateway::AuditStore>(rt.db, tokens.get());
+        methods = std::make_unique<gateway::GatewayMethods>(backends.get(), audit.get(), key.str());
+        gateway::ProxyOptions options;
+        options.default_deadline =
+            absl::Milliseconds(EnvNumber("HELHED_GATEWAY_DEFAULT_DEADLINE_MS", 10000));
+        options.max_deadline =
+            absl::Milliseconds(EnvNumber("HELHED_GATEWAY_MAX_DEADLINE_MS", 30000));
+        proxy = std::make_unique<gateway::Proxy>(verifier.get(), limiter.get(), policy.get(),
+                                                 backends.get(), methods.get(), audit.get(),
+                                                 rt.pool, options, *rt.registry);
+        rt.generic_service = proxy.get();
+        for (const auto& rule : policy->rules()) rt.extra_methods.push_back(rule.first);
+
+        // Audit retention: purged by the gateway itself, hourly and at start.
+        const absl::Duration retention =
+            absl::Hours(24) * EnvNumber("HELHED_GATEWAY_AUDIT_RETENTION_DAYS", 183);
+        const absl::Duration purge_every =
+            absl::Seconds(std::max(1.0, EnvNumber("HELHED_GATEWAY_AUDIT_PURGE_SECONDS", 3600)));
+        purge = std::make_unique<server::Periodic>(purge_every, [&, retention] {
+          auto n = audit->Purge(absl::Now() - retention);
+          if (!n.ok()) {
+            log::Warning("audit purge failed", log::Fields().Str("error", n.status().ToString()));
+          } else if (*n > 0) {
+            log::Info("audit events purged", log::Fields().Int("count", *n));
+          }
+        });
+        rt.on_serving = [&](grpc::HealthCheckServiceInterface* health) {
+          backends->StartProbing(health, absl::Seconds(1));
+        };
+        rt.stop_hooks.push_back([&] {
+          purge->Stop();
+          backends->StopProbing();
+        });
+        log::Info("gateway routes",
+                  log::Fields()
+                      .Int("backends", static_cast<long long>(backends->all().size()))
+                      .Int("policy_rules", static_cast<long long>(policy->rules().size()))
+                      .Int("jwt_keys", verifier->key_count()));
+        return std::vector<server::RegisteredService>();
+      });
+}

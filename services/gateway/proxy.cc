@@ -1,0 +1,291 @@
+#include "services/gateway/proxy.h"
+
+#include <atomic>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/auth/principal.h"
+#include "common/observability/log.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "services/gateway/audit/citizen_refs.h"
+
+namespace helhed::gateway {
+namespace {
+
+std::string Flatten(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (!buffer.Dump(&slices).ok()) return out;
+  size_t n = 0;
+  for (const auto& s : slices) n += s.size();
+  out.reserve(n);
+  for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return out;
+}
+
+grpc::ByteBuffer BufferOf(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+std::string Metadata(const grpc::GenericCallbackServerContext& ctx, const char* key) {
+  const auto& md = ctx.client_metadata();
+  auto it = md.find(key);
+  if (it == md.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+const char* CodeName(grpc::StatusCode code) {
+  static const char* kNames[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
+  const int c = static_cast<int>(code);
+  return c >= 0 && c <= 16 ? kNames[c] : "UNKNOWN";
+}
+
+// "/helhed.plans.v1.PlansService/ListPlans" -> its descriptor, or null.
+const google::protobuf::MethodDescriptor* FindMethod(const std::string& method) {
+  if (method.size() < 4 || method[0] != '/') return nullptr;
+  const size_t slash = method.find('/', 1);
+  if (slash == std::string::npos) return nullptr;
+  const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+      method.substr(1, slash - 1));
+  if (service == nullptr) return nullptr;
+  return service->FindMethodByName(method.substr(slash + 1));
+}
+
+}  // namespace
+
+// One call. Reads the single request, checks it, forwards it, audits, answers.
+class ProxyReactor final : public grpc::ServerGenericBidiReactor {
+ public:
+  ProxyReactor(Proxy* proxy, grpc::GenericCallbackServerContext* ctx)
+      : proxy_(proxy), ctx_(ctx), method_(ctx->method()) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no request message"));
+      return;
+    }
+    Admit();
+  }
+  void OnWriteDone(bool) override {}
+  void OnCancel() override {
+    absl::MutexLock lock(&mu_);
+    cancelled_ = true;
+    if (backend_started_) client_ctx_.TryCancel();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  void Admit() {
+    // Who is calling.
+    VerifyResult who = proxy_->verifier_->Verify(Metadata(*ctx_, "authorization"), absl::Now());
+    if (!who.ok) {
+      proxy_->auth_failures_.Add({{"reason", AuthFailureName(who.failure)}}).Increment();
+      Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                          "missing or invalid credentials: send authorization: Bearer <token>"));
+      return;
+    }
+    info_.principal = std::move(who.principal);
+    if (!proxy_->limiter_->Allow(info_.principal.subject(), absl::Now())) {
+      proxy_->rate_limited_.Increment();
+      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          "too many calls; slow down and retry later"));
+      return;
+    }
+    descriptor_ = FindMethod(method_);
+    const bool local = proxy_->local_->Has(method_);
+    Backend* backend = nullptr;
+    if (descriptor_ != nullptr && !local) {
+      backend = proxy_->backends_->Find(descriptor_->service()->full_name());
+    }
+    if (descriptor_ == nullptr || (!local && backend == nullptr)) {
+      Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such method behind the gateway"));
+      return;
+    }
+    if (!proxy_->policy_->Allows(method_, info_.principal)) {
+      proxy_->denied_.Add({{"method", method_}}).Increment();
+      Finish(
+          grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "your roles do not allow this call"));
+      return;
+    }
+    // The deadline: the caller's, else the default, never past the maximum.
+    const auto now = std::chrono::system_clock::now();
+    const auto max = now + absl::ToChronoMilliseconds(proxy_->options_.max_deadline);
+    auto deadline = ctx_->deadline();
+    if (deadline == std::chrono::system_clock::time_point::max()) {
+      deadline = now + absl::ToChronoMilliseconds(proxy_->options_.default_deadline);
+    }
+    info_.deadline = std::min(deadline, max);
+    info_.purpose = Metadata(*ctx_, "x-helhed-purpose").substr(0, 200);
+    request_bytes_ = Flatten(request_);
+    if (local) {
+      proxy_->pool_->Submit([this] {
+        if (ctx_->IsCancelled()) {
+          Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
+          return;
+        }
+        std::string response;
+        grpc::Status s = proxy_->local_->Call(method_, info_, request_bytes_, &response);
+        Complete(s, std::move(response));
+      });
+      return;
+    }
+    Forward(*backend);
+  }
+
+  void Forward(Backend& backend) {
+    client_ctx_.set_deadline(info_.deadline);
+    auth::AttachPrincipal(&client_ctx_, info_.principal);
+    if (!info_.purpose.empty()) client_ctx_.AddMetadata("x-helhed-purpose", info_.purpose);
+    {
+      absl::MutexLock lock(&mu_);
+      if (cancelled_) {
+        Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
+        return;
+      }
+      backend_started_ = true;
+    }
+    backend_ = &backend;
+    started_ = absl::Now();
+    backend.stub->UnaryCall(&client_ctx_, method_, grpc::StubOptions(), &request_, &response_,
+                            [this](grpc::Status s) {
+                              Backends::Record(*backend_, s.error_code(),
+                                               absl::ToDoubleSeconds(absl::Now() - started_));
+                              // Auditing writes to the store: off the gRPC thread.
+                              proxy_->pool_->Submit([this, s] {
+                                std::string bytes = s.ok() ? Flatten(response_) : std::string();
+                                Complete(s, std::move(bytes));
+                              });
+                            });
+  }
+
+  // Audits (when the call concerns citizens) and answers.
+  void Complete(const grpc::Status& status, std::string response) {
+    std::vector<std::string> citizens;
+    if (MayCarryCitizenRefs(descriptor_->input_type())) {
+      auto refs = CitizenRefsOf(descriptor_->input_type(), request_bytes_);
+      if (refs.ok()) citizens = *refs;
+    }
+    if (status.ok() && MayCarryCitizenRefs(descriptor_->output_type())) {
+      auto refs = CitizenRefsOf(descriptor_->output_type(), response);
+      if (refs.ok()) citizens.insert(citizens.end(), refs->begin(), refs->end());
+    }
+    if (!citizens.empty()) {
+      std::sort(citizens.begin(), citizens.end());
+      citizens.erase(std::unique(citizens.begin(), citizens.end()), citizens.end());
+      v1::AuditEvent event;
+      *event.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+          absl::ToUnixMicros(absl::Now()));
+      event.set_subject(info_.principal.subject());
+      event.set_municipality_code(info_.principal.municipality_code());
+      *event.mutable_roles() = info_.principal.roles();
+      event.set_method(method_);
+      event.set_purpose(info_.purpose);
+      event.set_outcome(CodeName(status.error_code()));
+      const absl::Time t0 = absl::Now();
+      absl::Status written = proxy_->audit_->Record(event, citizens);
+      proxy_->audit_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - t0));
+      if (!written.ok()) {
+        proxy_->audit_failures_.Increment();
+        log::Error("audit write failed; call refused",
+                   log::Fields().Str("method", method_).Str("error", written.ToString()));
+        Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                            "the audit trail cannot be written; try again later"));
+        return;
+      }
+    }
+    if (!status.ok()) {
+      Finish(status);
+      return;
+    }
+    response_out_ = BufferOf(response);
+    StartWriteAndFinish(&response_out_, grpc::WriteOptions(), grpc::Status::OK);
+  }
+
+  Proxy* proxy_;
+  grpc::GenericCallbackServerContext* ctx_;
+  const std::string method_;
+  const google::protobuf::MethodDescriptor* descriptor_ = nullptr;
+  CallInfo info_;
+  grpc::ByteBuffer request_;
+  std::string request_bytes_;
+  grpc::ByteBuffer response_;
+  grpc::ByteBuffer response_out_;
+  grpc::ClientContext client_ctx_;
+  Backend* backend_ = nullptr;
+  absl::Time started_;
+  absl::Mutex mu_;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  bool backend_started_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+Proxy::Proxy(const JwtVerifier* verifier, RateLimiter* limiter, const Policy* policy,
+             Backends* backends, LocalMethods* local, AuditStore* audit, server::WorkPool* pool,
+             ProxyOptions options, prometheus::Registry& registry)
+    : verifier_(verifier),
+      limiter_(limiter),
+      policy_(policy),
+      backends_(backends),
+      local_(local),
+      audit_(audit),
+      pool_(pool),
+      options_(options),
+      auth_failures_(prometheus::BuildCounter()
+                         .Name("helhed_gateway_auth_failures_total")
+                         .Help("Calls refused as UNAUTHENTICATED, by reason.")
+                         .Register(registry)),
+      denied_(prometheus::BuildCounter()
+                  .Name("helhed_gateway_denied_total")
+                  .Help("Calls refused by the policy (PERMISSION_DENIED), by method.")
+                  .Register(registry)),
+      rate_limited_(prometheus::BuildCounter()
+                        .Name("helhed_gateway_rate_limited_total")
+                        .Help("Calls refused by the per-subject rate limit.")
+                        .Register(registry)
+                        .Add({})),
+      audit_seconds_(
+          prometheus::BuildHistogram()
+              .Name("helhed_gateway_audit_write_seconds")
+              .Help("Time to write a call's audit events durably.")
+              .Register(registry)
+              .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                               0.025, 0.05, 0.1, 0.25, 0.5, 1})),
+      audit_failures_(prometheus::BuildCounter()
+                          .Name("helhed_gateway_audit_failures_total")
+                          .Help("Calls refused because their audit events could not be written.")
+                          .Register(registry)
+                          .Add({})) {
+  for (const char* r : {"missing", "malformed", "algorithm", "unknown_key", "signature", "expired",
+                        "not_yet_valid", "issuer", "audience", "claims"}) {
+    auth_failures_.Add({{"reason", r}});
+  }
+}
+
+grpc::ServerGenericBidiReactor* Proxy::CreateReactor(grpc::GenericCallbackServerContext* ctx) {
+  return new ProxyReactor(this, ctx);
+}
+
+}  // namespace helhed::gateway

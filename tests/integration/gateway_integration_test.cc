@@ -1,0 +1,639 @@
+// Starts the real services (plans, volunteers, guides, housing) and the real
+// helhed-gateway in front of them, and calls only the gateway: every way a
+// token is refused, role denials, a spoofed principal ignored, tenancy, the
+// audit trail (also for list results, closed when it cannot be written),
+// the overview with a backend down, deadlines reaching the backend, the
+// rate limit, per-backend health.
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/auth/principal.h"
+#include "common/store/database.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/async_generic_service.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "gtest/gtest.h"
+#include "helhed/gateway/v1/gateway_service.grpc.pb.h"
+#include "helhed/guides/v1/guides_service.grpc.pb.h"
+#include "helhed/housing/v1/housing_service.grpc.pb.h"
+#include "helhed/plans/v1/plans_service.grpc.pb.h"
+#include "openssl/hmac.h"
+#include "services/gateway/auth/jwt_verifier.h"
+#include "tests/support/service_process.h"
+#include "tests/support/test_store.h"
+
+namespace helhed::gateway {
+namespace {
+
+namespace gv1 = ::helhed::gateway::v1;
+namespace hv1 = ::helhed::housing::v1;
+using helhed::testing::Backend;
+using helhed::testing::ServiceProcess;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string B64(const std::string& s) {
+  std::string out;
+  absl::WebSafeBase64Escape(s, &out);
+  return out;
+}
+
+google::type::Date DaysAgo(int days) {
+  const absl::CivilDay d = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) - days;
+  google::type::Date out;
+  out.set_year(static_cast<int>(d.year()));
+  out.set_month(d.month());
+  out.set_day(d.day());
+  return out;
+}
+
+// A stand-in backend that answers nothing: it waits until the call is
+// cancelled (or 10 s) and records the deadline it got and whether the
+// cancellation reached it.
+class SlowBackend final : public grpc::CallbackGenericService {
+ public:
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override {
+    class Reactor : public grpc::ServerGenericBidiReactor {
+     public:
+      Reactor(SlowBackend* b, grpc::GenericCallbackServerContext* ctx)
+          : b_(b), ctx_(ctx), ours_(ctx->method().rfind("/helhed.", 0) == 0) {
+        if (ours_) {  // not the gateway's health probes
+          absl::MutexLock lock(&b_->mu);
+          b_->deadline_left = absl::FromChrono(ctx->deadline()) - absl::Now();
+          b_->calls++;
+        }
+        StartRead(&buf_);
+      }
+      void OnReadDone(bool) override {
+        std::thread([this] {
+          const absl::Time until = absl::Now() + absl::Seconds(10);
+          while (!ctx_->IsCancelled() && absl::Now() < until) {
+            absl::SleepFor(absl::Milliseconds(5));
+          }
+          if (ours_ && ctx_->IsCancelled()) b_->cancelled++;
+          Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "slow"));
+        }).detach();
+      }
+      void OnDone() override { delete this; }
+
+     private:
+      SlowBackend* b_;
+      grpc::GenericCallbackServerContext* ctx_;
+      const bool ours_;
+      grpc::ByteBuffer buf_;
+    };
+    return new Reactor(this, ctx);
+  }
+  absl::Mutex mu;
+  absl::Duration deadline_left ABSL_GUARDED_BY(mu);
+  int calls ABSL_GUARDED_BY(mu) = 0;
+  std::atomic<int> cancelled{0};
+};
+
+class GatewayIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = helhed::testing::TempDir();
+    ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir_,
+                                  "/keys && openssl genpkey -algorithm RSA "
+                                  "-pkeyopt rsa_keygen_bits:2048 -out ",
+                                  dir_, "/idp.key 2>/dev/null && openssl pkey -in ", dir_,
+                                  "/idp.key -pubout -out ", dir_,
+                                  "/keys/idp-1.pem && openssl genpkey -algorithm RSA -out ", dir_,
+                                  "/other.key 2>/dev/null && head -c 48 /dev/urandom > ", dir_,
+                                  "/cpr.key")
+                         .c_str()),
+              0);
+    private_key_ = ReadFile(dir_ + "/idp.key");
+    for (const char* name : {"plans", "volunteers", "guides", "housing"}) {
+      auto url = helhed::testing::NewStoreUrl(Backend::kSqlite);
+      ASSERT_TRUE(url.ok());
+      const std::string binary = std::string(name) == "plans"        ? HELHED_PLANS_BINARY
+                                 : std::string(name) == "volunteers" ? HELHED_VOLUNTEERS_BINARY
+                                 : std::string(name) == "guides"     ? HELHED_GUIDES_BINARY
+                                                                     : HELHED_HOUSING_BINARY;
+      auto p = ServiceProcess::Start(binary, *url);
+      ASSERT_TRUE(p.ok()) << p.status();
+      backends_[name] = std::move(*p);
+    }
+  }
+
+  void StartGateway(const std::string& housing_target = "", Backend store = Backend::kSqlite) {
+    setenv("HELHED_GATEWAY_JWT_KEYS_DIR", (dir_ + "/keys").c_str(), 1);
+    setenv("HELHED_GATEWAY_CPR_KEY_FILE", (dir_ + "/cpr.key").c_str(), 1);
+    setenv("HELHED_GATEWAY_POLICY", HELHED_SOURCE_DIR "/services/gateway/policy/default_policy.txt",
+           1);
+    setenv("HELHED_GATEWAY_BACKENDS",
+           absl::StrCat("plans=", backends_["plans"]->target(),
+                        ",volunteers=", backends_["volunteers"]->target(),
+                        ",guides=", backends_["guides"]->target(), ",housing=",
+                        housing_target.empty() ? backends_["housing"]->target() : housing_target)
+               .c_str(),
+           1);
+    auto url = helhed::testing::NewStoreUrl(store);
+    ASSERT_TRUE(url.ok()) << url.status();
+    gateway_url_ = *url;
+    auto p = ServiceProcess::Start(HELHED_GATEWAY_BINARY, gateway_url_);
+    ASSERT_TRUE(p.ok()) << p.status();
+    gateway_ = std::move(*p);
+    housing_ = hv1::HousingService::NewStub(gateway_->NewChannel());
+    gw_ = gv1::GatewayService::NewStub(gateway_->NewChannel());
+    audit_ = gv1::AuditService::NewStub(gateway_->NewChannel());
+  }
+
+  std::string Token(const std::vector<std::string>& roles, const std::string& muni = "730",
+                    const std::string& subject = "u-1", absl::Duration lifetime = absl::Hours(1),
+                    const std::string& audience = "helhed-gateway",
+                    const std::string& issuer = "https://idp.helhed.local") {
+    MintOptions o;
+    o.private_key_pem = private_key_;
+    o.kid = "idp-1";
+    o.issuer = issuer;
+    o.audience = audience;
+    o.subject = subject;
+    o.municipality = muni;
+    o.roles = roles;
+    o.issued_at = absl::Now() - absl::Minutes(1);
+    o.lifetime = lifetime;
+    auto t = MintToken(o);
+    EXPECT_TRUE(t.ok()) << t.status();
+    return t.ok() ? *t : "";
+  }
+
+  std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token,
+                                           const std::string& purpose = "") {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+    if (!purpose.empty()) ctx->AddMetadata("x-helhed-purpose", purpose);
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    return ctx;
+  }
+
+  grpc::Status CreateApp(const std::string& token, const std::string& citizen,
+                         hv1::Application* out = nullptr) {
+    hv1::CreateApplicationRequest req;
+    hv1::Application* a = req.mutable_application();
+    a->set_citizen_id(citizen);
+    a->set_situation(hv1::SITUATION_STREET);
+    *a->mutable_screening_date() = DaysAgo(10);
+    a->set_rooms_needed(1);
+    a->set_support_needed(hv1::SUPPORT_LEVEL_NONE);
+    a->add_unit_types(hv1::UNIT_TYPE_HOUSING_FIRST);
+    a->set_max_rent_dkk(5000);
+    hv1::CreateApplicationResponse resp;
+    grpc::Status s = housing_->CreateApplication(Ctx(token, "boligsag").get(), req, &resp);
+    if (out != nullptr) *out = resp.application();
+    return s;
+  }
+
+  std::vector<gv1::AuditEvent> AuditOf(const std::string& citizen) {
+    gv1::ListAuditEventsRequest req;
+    req.set_citizen_id(citizen);
+    gv1::ListAuditEventsResponse resp;
+    grpc::Status s =
+        audit_->ListAuditEvents(Ctx(Token({"auditor"}, "730", "a-1")).get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return {resp.events().begin(), resp.events().end()};
+  }
+
+  std::string Metrics() {
+    std::string metrics;
+    FILE* f = popen(
+        absl::StrCat("curl -sf http://127.0.0.1:", gateway_->metrics_port(), "/metrics").c_str(),
+        "r");
+    if (f == nullptr) return metrics;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) metrics.append(buf, n);
+    pclose(f);
+    return metrics;
+  }
+
+  std::string dir_;
+  std::string private_key_;
+  std::string gateway_url_;
+  std::map<std::string, std::unique_ptr<ServiceProcess>> backends_;
+  std::unique_ptr<ServiceProcess> gateway_;
+  std::unique_ptr<hv1::HousingService::Stub> housing_;
+  std::unique_ptr<gv1::GatewayService::Stub> gw_;
+  std::unique_ptr<gv1::AuditService::Stub> audit_;
+};
+
+TEST_F(GatewayIntegrationTest, EveryBadTokenIsUnauthenticatedWithoutDetail) {
+  StartGateway();
+  const std::string header = B64(R"({"alg":"RS256","typ":"JWT","kid":"idp-1"})");
+  const std::string claims = B64(absl::StrCat(
+      R"({"iss":"https://idp.helhed.local","aud":"helhed-gateway","sub":"x","municipality":"730","roles":["housing_officer"],"exp":)",
+      absl::ToUnixSeconds(absl::Now() + absl::Hours(1)), "}"));
+  // alg none, and HS256 keyed with our public key (key confusion).
+  const std::string none = B64(R"({"alg":"none","typ":"JWT"})") + "." + claims + ".";
+  const std::string hs_header = B64(R"({"alg":"HS256","typ":"JWT","kid":"idp-1"})");
+  const std::string pub = ReadFile(dir_ + "/keys/idp-1.pem");
+  unsigned char mac[32];
+  unsigned int mac_len = 0;
+  const std::string signing_input = hs_header + "." + claims;
+  HMAC(EVP_sha256(), pub.data(), static_cast<int>(pub.size()),
+       reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac,
+       &mac_len);
+  const std::string hs =
+      signing_input + "." + B64(std::string(reinterpret_cast<char*>(mac), mac_len));
+  // Signed by another key under our kid.
+  MintOptions forged;
+  forged.private_key_pem = ReadFile(dir_ + "/other.key");
+  forged.kid = "idp-1";
+  forged.issuer = "https://idp.helhed.local";
+  forged.audience = "helhed-gateway";
+  forged.subject = "mallory";
+  forged.municipality = "730";
+  forged.roles = {"housing_officer"};
+  forged.issued_at = absl::Now();
+  auto forged_token = MintToken(forged);
+  ASSERT_TRUE(forged_token.ok());
+  MintOptions unknown = forged;
+  unknown.private_key_pem = private_key_;
+  unknown.kid = "idp-9";
+  auto unknown_kid = MintToken(unknown);
+  ASSERT_TRUE(unknown_kid.ok());
+  MintOptions early = unknown;
+  early.kid = "idp-1";
+  early.not_before = absl::Now() + absl::Hours(1);
+  auto not_yet = MintToken(early);
+  ASSERT_TRUE(not_yet.ok());
+
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"missing", ""},
+      {"garbage", "not-a-token"},
+      {"none", none},
+      {"hs256", hs},
+      {"unknown kid", *unknown_kid},
+      {"other key", *forged_token},
+      {"expired", Token({"housing_officer"}, "730", "u", -absl::Minutes(5))},
+      {"not yet valid", *not_yet},
+      {"audience", Token({"housing_officer"}, "730", "u", absl::Hours(1), "someone-else")},
+      {"issuer", Token({"housing_officer"}, "730", "u", absl::Hours(1), "helhed-gateway",
+                       "https://evil.example")},
+  };
+  for (const auto& [name, token] : bad) {
+    hv1::ListUnitsRequest req;
+    hv1::ListUnitsResponse resp;
+    grpc::Status s = housing_->ListUnits(Ctx(token).get(), req, &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << name;
+    EXPECT_EQ(s.error_message().find("expired"), std::string::npos) << name;
+    EXPECT_EQ(s.error_message().find("kid"), std::string::npos) << name;
+  }
+  hv1::ListUnitsResponse ok;
+  EXPECT_TRUE(
+      housing_->ListUnits(Ctx(Token({"housing_officer"})).get(), hv1::ListUnitsRequest(), &ok)
+          .ok());
+  const std::string metrics = Metrics();
+  for (const char* reason : {"missing", "algorithm", "unknown_key", "signature", "expired",
+                             "not_yet_valid", "audience", "issuer"}) {
+    const std::string series =
+        absl::StrCat("helhed_gateway_auth_failures_total{reason=\"", reason, "\"} ");
+    const size_t at = metrics.find(series);
+    ASSERT_NE(at, std::string::npos) << reason;
+    EXPECT_GE(std::stod(metrics.substr(at + series.size())), 1) << reason;
+  }
+}
+
+TEST_F(GatewayIntegrationTest, RolesTenancyAndASpoofedPrincipalIgnored) {
+  StartGateway();
+  // A volunteer coordinator may not make housing offers; only caseworkers resolve CPR.
+  hv1::MakeOfferRequest offer;
+  hv1::MakeOfferResponse offered;
+  EXPECT_EQ(housing_->MakeOffer(Ctx(Token({"volunteer_coordinator"})).get(), offer, &offered)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  gv1::ResolveCitizenRequest cpr;
+  cpr.set_cpr("010190-1234");
+  gv1::ResolveCitizenResponse resolved;
+  EXPECT_EQ(gw_->ResolveCitizen(Ctx(Token({"manager"})).get(), cpr, &resolved).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status s = gw_->ResolveCitizen(Ctx(Token({"caseworker"})).get(), cpr, &resolved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resolved.citizen_id().size(), 33u);
+  EXPECT_EQ(resolved.citizen_id().find("010190"), std::string::npos);
+  gv1::ResolveCitizenResponse again;
+  cpr.set_cpr("0101901234");
+  ASSERT_TRUE(gw_->ResolveCitizen(Ctx(Token({"caseworker"})).get(), cpr, &again).ok());
+  EXPECT_EQ(again.citizen_id(), resolved.citizen_id());
+  cpr.set_cpr("310290-1234");  // no 31 February
+  EXPECT_EQ(gw_->ResolveCitizen(Ctx(Token({"caseworker"})).get(), cpr, &again).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // The caller claims another municipality in the principal header: ignored.
+  hv1::CreateUnitRequest unit;
+  unit.mutable_unit()->set_unit_type(hv1::UNIT_TYPE_HOUSING_FIRST);
+  unit.mutable_unit()->set_landlord("Randers Boligforening");
+  unit.mutable_unit()->set_postcode("8900");
+  unit.mutable_unit()->set_rooms(1);
+  unit.mutable_unit()->set_monthly_rent_dkk(4000);
+  unit.mutable_unit()->set_support(hv1::SUPPORT_LEVEL_NONE);
+  auto spoofed = Ctx(Token({"housing_officer"}, "730"));
+  helhed::common::v1::Principal fake;
+  fake.set_subject("root");
+  fake.set_municipality_code("810");
+  fake.add_roles(helhed::common::v1::ROLE_HOUSING_OFFICER);
+  spoofed->AddMetadata("x-helhed-principal", auth::EncodePrincipal(fake));
+  hv1::CreateUnitResponse created;
+  s = housing_->CreateUnit(spoofed.get(), unit, &created);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  hv1::GetUnitRequest get;
+  get.set_id(created.unit().id());
+  hv1::GetUnitResponse got;
+  EXPECT_TRUE(housing_->GetUnit(Ctx(Token({"housing_officer"}, "730")).get(), get, &got).ok());
+  EXPECT_EQ(housing_->GetUnit(Ctx(Token({"housing_officer"}, "810")).get(), get, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // Validation errors of the backend reach the caller with their fields.
+  hv1::CreateUnitRequest bad;
+  s = housing_->CreateUnit(Ctx(Token({"housing_officer"})).get(), bad, &created);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_FALSE(s.error_details().empty());
+}
+
+TEST_F(GatewayIntegrationTest, EveryCitizenReadIsAuditedAlsoInLists) {
+  StartGateway();
+  const std::string worker = Token({"caseworker"}, "730", "sagsbehandler-7");
+  hv1::Application a1;
+  ASSERT_TRUE(CreateApp(worker, "c-audit-1", &a1).ok());
+  ASSERT_TRUE(CreateApp(worker, "c-audit-2").ok());
+  // A get names no citizen in its request; the response does.
+  hv1::GetApplicationRequest get;
+  get.set_id(a1.id());
+  hv1::GetApplicationResponse got;
+  ASSERT_TRUE(housing_->GetApplication(Ctx(worker, "opfoelgning").get(), get, &got).ok());
+  // A list returns two citizens' records.
+  hv1::ListApplicationsResponse listed;
+  ASSERT_TRUE(
+      housing_->ListApplications(Ctx(worker).get(), hv1::ListApplicationsRequest(), &listed).ok());
+  ASSERT_EQ(listed.applications_size(), 2);
+
+  auto events = AuditOf("c-audit-1");
+  std::multiset<std::string> methods;
+  for (const auto& e : events) {
+    methods.insert(e.method());
+    EXPECT_EQ(e.subject(), "sagsbehandler-7");
+    EXPECT_EQ(e.municipality_code(), "730");
+    EXPECT_EQ(e.outcome(), "OK");
+  }
+  EXPECT_EQ(methods.count("/helhed.housing.v1.HousingService/CreateApplication"), 1u);
+  EXPECT_EQ(methods.count("/helhed.housing.v1.HousingService/GetApplication"), 1u);
+  EXPECT_EQ(methods.count("/helhed.housing.v1.HousingService/ListApplications"), 1u);
+  bool purpose_seen = false;
+  for (const auto& e : events) purpose_seen |= e.purpose() == "opfoelgning";
+  EXPECT_TRUE(purpose_seen);
+  std::multiset<std::string> other;
+  for (const auto& e : AuditOf("c-audit-2")) other.insert(e.method());
+  EXPECT_EQ(other.count("/helhed.housing.v1.HousingService/CreateApplication"), 1u);
+  EXPECT_EQ(other.count("/helhed.housing.v1.HousingService/ListApplications"), 1u);
+  EXPECT_EQ(other.count("/helhed.housing.v1.HousingService/GetApplication"), 0u);
+
+  // The citizen's own access log names no employee.
+  gv1::GetCitizenAccessLogRequest log_req;
+  log_req.set_citizen_id("c-audit-1");
+  gv1::GetCitizenAccessLogResponse log;
+  ASSERT_TRUE(
+      audit_->GetCitizenAccessLog(Ctx(Token({"auditor"}, "730", "a-1")).get(), log_req, &log).ok());
+  ASSERT_GE(log.entries_size(), 3);
+  EXPECT_EQ(log.entries(0).service(), "housing");
+  EXPECT_EQ(log.DebugString().find("sagsbehandler-7"), std::string::npos);
+  // Only auditors read the trail.
+  EXPECT_EQ(audit_->GetCitizenAccessLog(Ctx(worker).get(), log_req, &log).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(GatewayIntegrationTest, ACallFailsWhenItsAuditCannotBeWritten) {
+  StartGateway();
+  const std::string worker = Token({"caseworker"});
+  ASSERT_TRUE(CreateApp(worker, "c-closed-0").ok());
+  auto db = store::Database::Open(gateway_url_, store::StoreOptions());
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)
+                  ->Run([](store::Connection& c) {
+                    return c
+                        .Execute(
+                            "CREATE TRIGGER audit_down BEFORE INSERT ON audit_events BEGIN"
+                            " SELECT RAISE(ABORT, 'audit store down'); END",
+                            {})
+                        .status();
+                  })
+                  .ok());
+  hv1::ListApplicationsResponse listed;
+  grpc::Status s =
+      housing_->ListApplications(Ctx(worker).get(), hv1::ListApplicationsRequest(), &listed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(listed.applications_size(), 0);
+  // A call that touches no citizen is not affected.
+  hv1::ListUnitsResponse units;
+  EXPECT_TRUE(
+      housing_->ListUnits(Ctx(Token({"housing_officer"})).get(), hv1::ListUnitsRequest(), &units)
+          .ok());
+  ASSERT_TRUE((*db)
+                  ->Run([](store::Connection& c) {
+                    return c.Execute("DROP TRIGGER audit_down", {}).status();
+                  })
+                  .ok());
+  EXPECT_TRUE(
+      housing_->ListApplications(Ctx(worker).get(), hv1::ListApplicationsRequest(), &listed).ok());
+  EXPECT_NE(Metrics().find("helhed_gateway_audit_failures_total 1"), std::string::npos);
+}
+
+TEST_F(GatewayIntegrationTest, OverviewIsPartialWhenABackendIsDown) {
+  StartGateway();
+  const std::string worker = Token({"caseworker"});
+  ASSERT_TRUE(CreateApp(worker, "c-whole").ok());
+  gv1::GetCitizenOverviewRequest req;
+  req.set_citizen_id("c-whole");
+  gv1::GetCitizenOverviewResponse resp;
+  grpc::Status s = gw_->GetCitizenOverview(Ctx(worker).get(), req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.overview().housing().section().status(), gv1::SECTION_STATUS_AVAILABLE);
+  ASSERT_EQ(resp.overview().housing().applications_size(), 1);
+  EXPECT_EQ(resp.overview().plans().section().status(), gv1::SECTION_STATUS_AVAILABLE);
+  EXPECT_EQ(resp.overview().guides().section().status(), gv1::SECTION_STATUS_AVAILABLE);
+
+  backends_["guides"]->Signal(SIGKILL);
+  ASSERT_TRUE(backends_["guides"]->Wait(absl::Seconds(10)).ok());
+  const absl::Time t0 = absl::Now();
+  resp.Clear();
+  s = gw_->GetCitizenOverview(Ctx(worker).get(), req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_LT(absl::Now() - t0, absl::Seconds(5));
+  EXPECT_EQ(resp.overview().guides().section().status(), gv1::SECTION_STATUS_UNAVAILABLE);
+  EXPECT_EQ(resp.overview().housing().section().status(), gv1::SECTION_STATUS_AVAILABLE);
+  EXPECT_EQ(resp.overview().housing().applications_size(), 1);
+  EXPECT_EQ(resp.overview().volunteers().section().status(), gv1::SECTION_STATUS_AVAILABLE);
+  // Its own routes fail fast with UNAVAILABLE; the gateway's health says so.
+  auto guides = helhed::guides::v1::GuidesService::NewStub(gateway_->NewChannel());
+  helhed::guides::v1::ListGuidesResponse none;
+  const absl::Time t1 = absl::Now();
+  EXPECT_EQ(guides
+                ->ListGuides(Ctx(Token({"guide_coordinator"})).get(),
+                             helhed::guides::v1::ListGuidesRequest(), &none)
+                .error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_LT(absl::Now() - t1, absl::Seconds(3));
+  auto health = grpc::health::v1::Health::NewStub(gateway_->NewChannel());
+  grpc::health::v1::HealthCheckRequest hr;
+  hr.set_service("helhed.guides.v1.GuidesService");
+  grpc::health::v1::HealthCheckResponse hs;
+  const absl::Time until = absl::Now() + absl::Seconds(10);
+  while (absl::Now() < until) {
+    grpc::ClientContext hc;
+    if (health->Check(&hc, hr, &hs).ok() &&
+        hs.status() == grpc::health::v1::HealthCheckResponse::NOT_SERVING) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_EQ(hs.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  hr.set_service("helhed.housing.v1.HousingService");
+  grpc::ClientContext hc;
+  ASSERT_TRUE(health->Check(&hc, hr, &hs).ok());
+  EXPECT_EQ(hs.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(GatewayIntegrationTest, DeadlinesReachTheBackendAndAreBounded) {
+  SlowBackend slow;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterCallbackGenericService(&slow);
+  auto server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  setenv("HELHED_GATEWAY_DEFAULT_DEADLINE_MS", "1500", 1);
+  setenv("HELHED_GATEWAY_MAX_DEADLINE_MS", "2500", 1);
+  StartGateway(absl::StrCat("127.0.0.1:", port));
+  unsetenv("HELHED_GATEWAY_DEFAULT_DEADLINE_MS");
+  unsetenv("HELHED_GATEWAY_MAX_DEADLINE_MS");
+  const std::string officer = Token({"housing_officer"});
+
+  // The caller's 300 ms: the backend gets about that and sees the cancellation.
+  auto ctx = Ctx(officer);
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
+  hv1::ListUnitsResponse resp;
+  const absl::Time t0 = absl::Now();
+  grpc::Status s = housing_->ListUnits(ctx.get(), hv1::ListUnitsRequest(), &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_LT(absl::Now() - t0, absl::Seconds(2));
+  {
+    absl::MutexLock lock(&slow.mu);
+    EXPECT_LE(slow.deadline_left, absl::Milliseconds(300));
+  }
+  const absl::Time until = absl::Now() + absl::Seconds(5);
+  while (slow.cancelled.load() < 1 && absl::Now() < until) absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_EQ(slow.cancelled.load(), 1);
+
+  // No deadline: the default (1.5 s). A minute: capped at the maximum (2.5 s).
+  grpc::ClientContext none;
+  none.AddMetadata("authorization", "Bearer " + officer);
+  s = housing_->ListUnits(&none, hv1::ListUnitsRequest(), &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  {
+    absl::MutexLock lock(&slow.mu);
+    EXPECT_LE(slow.deadline_left, absl::Milliseconds(1550));  // clock rounding
+    EXPECT_GT(slow.deadline_left, absl::Milliseconds(1000));
+  }
+  auto long_ctx = Ctx(officer);
+  long_ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  s = housing_->ListUnits(long_ctx.get(), hv1::ListUnitsRequest(), &resp);
+  {
+    absl::MutexLock lock(&slow.mu);
+    EXPECT_LE(slow.deadline_left, absl::Milliseconds(2550));
+  }
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+}
+
+TEST_F(GatewayIntegrationTest, OneFloodingSubjectIsLimitedOthersAreServed) {
+  setenv("HELHED_GATEWAY_RATE", "5", 1);
+  setenv("HELHED_GATEWAY_BURST", "5", 1);
+  StartGateway();
+  unsetenv("HELHED_GATEWAY_RATE");
+  unsetenv("HELHED_GATEWAY_BURST");
+  const std::string flood = Token({"housing_officer"}, "730", "flooder");
+  int limited = 0;
+  for (int i = 0; i < 30; ++i) {
+    hv1::ListUnitsResponse resp;
+    grpc::Status s = housing_->ListUnits(Ctx(flood).get(), hv1::ListUnitsRequest(), &resp);
+    if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) ++limited;
+  }
+  EXPECT_GE(limited, 20);
+  hv1::ListUnitsResponse resp;
+  EXPECT_TRUE(housing_
+                  ->ListUnits(Ctx(Token({"housing_officer"}, "730", "calm")).get(),
+                              hv1::ListUnitsRequest(), &resp)
+                  .ok());
+}
+
+TEST_F(GatewayIntegrationTest, AuditEventsArePurgedAfterTheRetention) {
+  setenv("HELHED_GATEWAY_AUDIT_RETENTION_DAYS", "0.00003", 1);  // about 2.6 s
+  setenv("HELHED_GATEWAY_AUDIT_PURGE_SECONDS", "1", 1);
+  StartGateway();
+  unsetenv("HELHED_GATEWAY_AUDIT_RETENTION_DAYS");
+  unsetenv("HELHED_GATEWAY_AUDIT_PURGE_SECONDS");
+  ASSERT_TRUE(CreateApp(Token({"caseworker"}), "c-old").ok());
+  auto created = [&] {
+    int n = 0;
+    for (const auto& e : AuditOf("c-old")) {
+      n += e.method() == "/helhed.housing.v1.HousingService/CreateApplication";
+    }
+    return n;
+  };
+  EXPECT_EQ(created(), 1);
+  const absl::Time until = absl::Now() + absl::Seconds(15);
+  while (created() != 0 && absl::Now() < until) absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_EQ(created(), 0);
+}
+
+// The audit trail on MariaDB (when the tests have one).
+TEST_F(GatewayIntegrationTest, AuditTrailOnMariaDb) {
+  const auto backends = helhed::testing::TestBackends();
+  if (std::find(backends.begin(), backends.end(), Backend::kMysql) == backends.end()) {
+    GTEST_SKIP() << "no MariaDB configured";
+  }
+  StartGateway("", Backend::kMysql);
+  const std::string worker = Token({"caseworker"}, "730", "sagsbehandler-m");
+  ASSERT_TRUE(CreateApp(worker, "c-maria").ok());
+  hv1::ListApplicationsResponse listed;
+  ASSERT_TRUE(
+      housing_->ListApplications(Ctx(worker).get(), hv1::ListApplicationsRequest(), &listed).ok());
+  auto events = AuditOf("c-maria");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].subject(), "sagsbehandler-m");
+  gv1::ListAuditEventsRequest by_subject;
+  by_subject.set_subject("sagsbehandler-m");
+  gv1::ListAuditEventsResponse page;
+  by_subject.mutable_page()->set_page_size(1);
+  ASSERT_TRUE(audit_->ListAuditEvents(Ctx(Token({"auditor"})).get(), by_subject, &page).ok());
+  ASSERT_EQ(page.events_size(), 1);
+  ASSERT_FALSE(page.page().next_page_token().empty());
+  by_subject.mutable_page()->set_page_token(page.page().next_page_token());
+  gv1::ListAuditEventsResponse second;
+  ASSERT_TRUE(audit_->ListAuditEvents(Ctx(Token({"auditor"})).get(), by_subject, &second).ok());
+  ASSERT_EQ(second.events_size(), 1);
+  EXPECT_NE(second.events(0).id(), page.events(0).id());
+}
+
+}  // namespace
+}  // namespace helhed::gateway
