@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <atomic>
@@ -126,6 +127,11 @@ class GatewayIntegrationTest : public ::testing::Test {
                          .c_str()),
               0);
     private_key_ = ReadFile(dir_ + "/idp.key");
+    StartBackends({});
+  }
+
+  // (Re)starts the four services on fresh SQLite stores with `args`.
+  void StartBackends(const std::vector<std::string>& args) {
     for (const char* name : {"plans", "volunteers", "guides", "housing"}) {
       auto url = helhed::testing::NewStoreUrl(Backend::kSqlite);
       ASSERT_TRUE(url.ok());
@@ -133,7 +139,7 @@ class GatewayIntegrationTest : public ::testing::Test {
                                  : std::string(name) == "volunteers" ? HELHED_VOLUNTEERS_BINARY
                                  : std::string(name) == "guides"     ? HELHED_GUIDES_BINARY
                                                                      : HELHED_HOUSING_BINARY;
-      auto p = ServiceProcess::Start(binary, *url);
+      auto p = ServiceProcess::Start(binary, *url, args);
       ASSERT_TRUE(p.ok()) << p.status();
       backends_[name] = std::move(*p);
     }
@@ -341,6 +347,12 @@ TEST_F(GatewayIntegrationTest, RolesTenancyAndASpoofedPrincipalIgnored) {
   cpr.set_cpr("310290-1234");  // no 31 February
   EXPECT_EQ(gw_->ResolveCitizen(Ctx(Token({"caseworker"})).get(), cpr, &again).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+  // Resolving is itself an access to the citizen: audited.
+  bool resolve_audited = false;
+  for (const auto& e : AuditOf(resolved.citizen_id())) {
+    resolve_audited |= e.method() == "/helhed.gateway.v1.GatewayService/ResolveCitizen";
+  }
+  EXPECT_TRUE(resolve_audited);
 
   // The caller claims another municipality in the principal header: ignored.
   hv1::CreateUnitRequest unit;
@@ -604,6 +616,67 @@ TEST_F(GatewayIntegrationTest, AuditEventsArePurgedAfterTheRetention) {
   const absl::Time until = absl::Now() + absl::Seconds(15);
   while (created() != 0 && absl::Now() < until) absl::SleepFor(absl::Milliseconds(500));
   EXPECT_EQ(created(), 0);
+}
+
+TEST_F(GatewayIntegrationTest, MutualTlsToTheBackends) {
+  ASSERT_EQ(system(absl::StrCat(HELHED_SOURCE_DIR, "/scripts/dev-certs ", dir_, "/certs >/dev/null")
+                       .c_str()),
+            0);
+  const std::string certs = dir_ + "/certs";
+  // The services now require a client certificate from the development CA.
+  StartBackends({"--tls-cert=" + certs + "/server.pem", "--tls-key=" + certs + "/server.key",
+                 "--tls-client-ca=" + certs + "/ca.pem"});
+  setenv("HELHED_GATEWAY_BACKEND_TLS_CA", (certs + "/ca.pem").c_str(), 1);
+  setenv("HELHED_GATEWAY_BACKEND_TLS_CERT", (certs + "/client.pem").c_str(), 1);
+  setenv("HELHED_GATEWAY_BACKEND_TLS_KEY", (certs + "/client.key").c_str(), 1);
+  StartGateway();
+  unsetenv("HELHED_GATEWAY_BACKEND_TLS_CA");
+  unsetenv("HELHED_GATEWAY_BACKEND_TLS_CERT");
+  unsetenv("HELHED_GATEWAY_BACKEND_TLS_KEY");
+  hv1::Application app;
+  grpc::Status s = CreateApp(Token({"caseworker"}), "c-tls", &app);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  gv1::GetCitizenOverviewRequest req;
+  req.set_citizen_id("c-tls");
+  gv1::GetCitizenOverviewResponse resp;
+  ASSERT_TRUE(gw_->GetCitizenOverview(Ctx(Token({"caseworker"})).get(), req, &resp).ok());
+  EXPECT_EQ(resp.overview().housing().applications_size(), 1);
+  EXPECT_EQ(resp.overview().plans().section().status(), gv1::SECTION_STATUS_AVAILABLE);
+}
+
+TEST_F(GatewayIntegrationTest, ABadPolicyStopsTheGatewayWithTheLine) {
+  {
+    std::ofstream bad(dir_ + "/bad_policy.txt");
+    bad << "helhed.plans.v1.PlansService/ListPlans manager\n"
+        << "helhed.plans.v1.PlansService/NoSuchMethod manager\n";
+  }
+  const std::string cmd = absl::StrCat(
+      "HELHED_GATEWAY_JWT_KEYS_DIR=", dir_, "/keys HELHED_GATEWAY_CPR_KEY_FILE=", dir_,
+      "/cpr.key HELHED_GATEWAY_POLICY=", dir_, "/bad_policy.txt ", HELHED_GATEWAY_BINARY,
+      " --listen=127.0.0.1:0 --metrics-listen=127.0.0.1:0 --store=sqlite://", dir_,
+      "/gw-bad.db 2>&1");
+  FILE* f = popen(cmd.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
+  const int status = pclose(f);
+  EXPECT_EQ(WEXITSTATUS(status), 2) << out;
+  EXPECT_NE(out.find("bad_policy.txt:2"), std::string::npos) << out;
+  EXPECT_NE(out.find("NoSuchMethod"), std::string::npos) << out;
+}
+
+TEST_F(GatewayIntegrationTest, OversizedMessagesAreRefused) {
+  StartGateway();
+  hv1::ListUnitsRequest huge;
+  huge.set_postcode(std::string(5 * 1024 * 1024, '8'));
+  hv1::ListUnitsResponse resp;
+  grpc::Status s = housing_->ListUnits(Ctx(Token({"housing_officer"})).get(), huge, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_TRUE(
+      housing_->ListUnits(Ctx(Token({"housing_officer"})).get(), hv1::ListUnitsRequest(), &resp)
+          .ok());
 }
 
 // The audit trail on MariaDB (when the tests have one).
