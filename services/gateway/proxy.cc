@@ -125,10 +125,16 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such method behind the gateway"));
       return;
     }
+    info_.purpose = Metadata(*ctx_, "x-helhed-purpose").substr(0, 200);
     if (!proxy_->policy_->Allows(method_, info_.principal)) {
       proxy_->denied_.Add({{"method", method_}}).Increment();
-      Finish(
-          grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "your roles do not allow this call"));
+      // A refused attempt on a citizen's data is audited too.
+      request_bytes_ = Flatten(request_);
+      proxy_->pool_->Submit([this] {
+        Complete(
+            grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "your roles do not allow this call"),
+            std::string());
+      });
       return;
     }
     // The deadline: the caller's, else the default, never past the maximum.
@@ -139,7 +145,6 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       deadline = now + absl::ToChronoMilliseconds(proxy_->options_.default_deadline);
     }
     info_.deadline = std::min(deadline, max);
-    info_.purpose = Metadata(*ctx_, "x-helhed-purpose").substr(0, 200);
     request_bytes_ = Flatten(request_);
     if (local) {
       proxy_->pool_->Submit([this] {

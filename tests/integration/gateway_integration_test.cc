@@ -430,9 +430,15 @@ TEST_F(GatewayIntegrationTest, EveryCitizenReadIsAuditedAlsoInLists) {
   ASSERT_GE(log.entries_size(), 3);
   EXPECT_EQ(log.entries(0).service(), "housing");
   EXPECT_EQ(log.DebugString().find("sagsbehandler-7"), std::string::npos);
-  // Only auditors read the trail.
+  // Only auditors read the trail; the refused attempt is itself audited.
   EXPECT_EQ(audit_->GetCitizenAccessLog(Ctx(worker).get(), log_req, &log).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  bool refused_audited = false;
+  for (const auto& e : AuditOf("c-audit-1")) {
+    refused_audited |= e.method() == "/helhed.gateway.v1.AuditService/GetCitizenAccessLog" &&
+                       e.outcome() == "PERMISSION_DENIED" && e.subject() == "sagsbehandler-7";
+  }
+  EXPECT_TRUE(refused_audited);
 }
 
 TEST_F(GatewayIntegrationTest, ACallFailsWhenItsAuditCannotBeWritten) {
