@@ -90,7 +90,9 @@ absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(const std::string& sp
     args.SetMaxReceiveMessageSize(4 * 1024 * 1024);
     b->channel = grpc::CreateCustomChannel(b->address, creds, args);
     b->stub = std::make_unique<grpc::GenericStub>(b->channel);
-    b->calls = &calls;
+    for (int code = 0; code <= 16; ++code) {
+      b->calls[code] = &calls.Add({{"backend", b->name}, {"code", GrpcCodeName(code)}});
+    }
     b->latency = &latency.Add({{"backend", b->name}}, prometheus::Histogram::BucketBoundaries{
                                                           0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                           0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
@@ -106,20 +108,7 @@ absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(const std::string& sp
   return out;
 }
 
-Backends::~Backends() { StopProbing(); }
-
-Backend* Backends::Find(const std::string& service) const {
-  auto it = by_service_.find(service);
-  return it == by_service_.end() ? nullptr : it->second;
-}
-
-std::vector<std::string> Backends::Services() const {
-  std::vector<std::string> out;
-  for (const auto& [s, b] : by_service_) out.push_back(s);
-  return out;
-}
-
-void Backends::Record(Backend& b, int code, double seconds) {
+const char* GrpcCodeName(int code) {
   static const char* kNames[] = {"OK",
                                  "CANCELLED",
                                  "UNKNOWN",
@@ -137,8 +126,24 @@ void Backends::Record(Backend& b, int code, double seconds) {
                                  "UNAVAILABLE",
                                  "DATA_LOSS",
                                  "UNAUTHENTICATED"};
-  const char* name = code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
-  b.calls->Add({{"backend", b.name}, {"code", name}}).Increment();
+  return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
+}
+
+Backends::~Backends() { StopProbing(); }
+
+Backend* Backends::Find(const std::string& service) const {
+  auto it = by_service_.find(service);
+  return it == by_service_.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> Backends::Services() const {
+  std::vector<std::string> out;
+  for (const auto& [s, b] : by_service_) out.push_back(s);
+  return out;
+}
+
+void Backends::Record(Backend& b, int code, double seconds) {
+  b.calls[code >= 0 && code <= 16 ? code : 2]->Increment();  // 2: UNKNOWN
   b.latency->Observe(seconds);
 }
 

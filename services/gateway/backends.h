@@ -5,6 +5,7 @@
 #ifndef HELHED_SERVICES_GATEWAY_BACKENDS_H_
 #define HELHED_SERVICES_GATEWAY_BACKENDS_H_
 
+#include <array>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,9 +35,12 @@ struct Backend {
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<grpc::GenericStub> stub;
   // Client series: calls by code, latency.
-  prometheus::Family<prometheus::Counter>* calls = nullptr;
+  std::array<prometheus::Counter*, 17> calls{};  // by gRPC code
   prometheus::Histogram* latency = nullptr;
 };
+
+// "OK", "NOT_FOUND", ... for a gRPC status code ("UNKNOWN" if out of range).
+const char* GrpcCodeName(int code);
 
 class Backends {
  public:

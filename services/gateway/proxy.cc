@@ -40,28 +40,6 @@ std::string Metadata(const grpc::GenericCallbackServerContext& ctx, const char* 
   return std::string(it->second.data(), it->second.size());
 }
 
-const char* CodeName(grpc::StatusCode code) {
-  static const char* kNames[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  const int c = static_cast<int>(code);
-  return c >= 0 && c <= 16 ? kNames[c] : "UNKNOWN";
-}
-
 // "/helhed.plans.v1.PlansService/ListPlans" -> its descriptor, or null.
 const google::protobuf::MethodDescriptor* FindMethod(const std::string& method) {
   if (method.size() < 4 || method[0] != '/') return nullptr;
@@ -145,7 +123,11 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       deadline = now + absl::ToChronoMilliseconds(proxy_->options_.default_deadline);
     }
     info_.deadline = std::min(deadline, max);
-    request_bytes_ = Flatten(request_);
+    needs_audit_ = MayCarryCitizenRefs(descriptor_->input_type()) ||
+                   MayCarryCitizenRefs(descriptor_->output_type());
+    if (local || MayCarryCitizenRefs(descriptor_->input_type())) {
+      request_bytes_ = Flatten(request_);
+    }
     if (local) {
       proxy_->pool_->Submit([this] {
         if (ctx_->IsCancelled()) {
@@ -179,6 +161,15 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
                             [this](grpc::Status s) {
                               Backends::Record(*backend_, s.error_code(),
                                                absl::ToDoubleSeconds(absl::Now() - started_));
+                              if (!needs_audit_) {
+                                // Nothing to audit: answer from here, no copy.
+                                if (s.ok()) {
+                                  StartWriteAndFinish(&response_, grpc::WriteOptions(), s);
+                                } else {
+                                  Finish(s);
+                                }
+                                return;
+                              }
                               // Auditing writes to the store: off the gRPC thread.
                               proxy_->pool_->Submit([this, s] {
                                 std::string bytes = s.ok() ? Flatten(response_) : std::string();
@@ -209,7 +200,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       *event.mutable_roles() = info_.principal.roles();
       event.set_method(method_);
       event.set_purpose(info_.purpose);
-      event.set_outcome(CodeName(status.error_code()));
+      event.set_outcome(GrpcCodeName(status.error_code()));
       const absl::Time t0 = absl::Now();
       absl::Status written = proxy_->audit_->Record(event, citizens);
       proxy_->audit_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - t0));
@@ -234,6 +225,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
   grpc::GenericCallbackServerContext* ctx_;
   const std::string method_;
   const google::protobuf::MethodDescriptor* descriptor_ = nullptr;
+  bool needs_audit_ = true;
   CallInfo info_;
   grpc::ByteBuffer request_;
   std::string request_bytes_;

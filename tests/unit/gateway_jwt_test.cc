@@ -507,3 +507,28 @@ TEST(AuthFailureNameTest, NamesEveryFailure) {
 
 }  // namespace
 }  // namespace helhed::gateway
+
+namespace helhed::gateway {
+namespace {
+
+// A token seen before skips the signature check, never the time window.
+TEST_F(JwtVerifierTest, ARememberedTokenStillExpiresAndWaitsForNbf) {
+  Claims c = Good();
+  c["nbf"] = absl::StrCat(absl::ToUnixSeconds(now_) - 10);
+  const std::string token = Rs(c);
+  ASSERT_TRUE(verifier_->Verify(Bearer(token), now_).ok);
+  ASSERT_TRUE(verifier_->Verify(Bearer(token), now_ + absl::Seconds(100)).ok);
+  const VerifyResult late = verifier_->Verify(Bearer(token), now_ + absl::Minutes(11));
+  EXPECT_FALSE(late.ok);
+  EXPECT_EQ(std::string(AuthFailureName(late.failure)), "expired");
+  const VerifyResult early = verifier_->Verify(Bearer(token), now_ - absl::Minutes(5));
+  EXPECT_FALSE(early.ok);
+  EXPECT_EQ(std::string(AuthFailureName(early.failure)), "not_yet_valid");
+  // A tampered copy of a remembered token is checked in full.
+  std::string tampered = token;
+  tampered[tampered.size() - 3] = tampered[tampered.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(verifier_->Verify(Bearer(tampered), now_).ok);
+}
+
+}  // namespace
+}  // namespace helhed::gateway

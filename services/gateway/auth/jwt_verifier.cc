@@ -256,8 +256,12 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(const JwtConfig
 absl::Status JwtVerifier::Reload() {
   absl::StatusOr<std::map<std::string, std::string>> keys = LoadKeys(config_.keys_dir);
   if (!keys.ok()) return keys.status();  // the keys in use stay
-  absl::MutexLock lock(&mu_);
-  keys_ = *std::move(keys);
+  {
+    absl::MutexLock lock(&mu_);
+    keys_ = *std::move(keys);
+  }
+  absl::MutexLock lock(&cache_mu_);
+  verified_.clear();  // a removed key's tokens must be checked again
   return absl::OkStatus();
 }
 
@@ -278,6 +282,34 @@ VerifyResult JwtVerifier::Verify(const std::string& authorization, absl::Time no
   if (token_view.empty()) return Fail(AuthFailure::kMissing);
   if (token_view.size() > kMaxTokenBytes) return Fail(AuthFailure::kMalformed);
   const std::string token(token_view);
+
+  // A token verified before: only its time window is checked again.
+  {
+    absl::MutexLock lock(&cache_mu_);
+    auto it = verified_.find(token);
+    if (it != verified_.end()) {
+      if (!(now < it->second.exp + config_.leeway)) return Fail(AuthFailure::kExpired);
+      if (now < it->second.nbf - config_.leeway) return Fail(AuthFailure::kNotYetValid);
+      VerifyResult hit;
+      hit.ok = true;
+      hit.principal = it->second.principal;
+      return hit;
+    }
+  }
+  Verified v;
+  VerifyResult result = VerifyToken(token, now, &v.exp, &v.nbf);
+  if (result.ok) {
+    v.principal = result.principal;
+    absl::MutexLock lock(&cache_mu_);
+    if (verified_.size() >= kMaxCachedTokens) verified_.clear();  // bounded; refills
+    verified_.emplace(token, std::move(v));
+  }
+  return result;
+}
+
+VerifyResult JwtVerifier::VerifyToken(const std::string& token, absl::Time now, absl::Time* exp_out,
+                                      absl::Time* nbf_out) const {
+  const absl::string_view token_view = token;
 
   // Header first, by hand: the alg is checked and the kid chosen before any
   // key is given to libjwt.
@@ -339,11 +371,14 @@ VerifyResult JwtVerifier::Verify(const std::string& authorization, absl::Time no
   absl::Time exp;
   if (!GetNumericDate(jwt.get(), "exp", &exp)) return Fail(AuthFailure::kExpired);
   if (!(now < exp + config_.leeway)) return Fail(AuthFailure::kExpired);
+  *exp_out = exp;
+  *nbf_out = absl::InfinitePast();
   google::protobuf::Value ignored;
   if (GetGrant(jwt.get(), "nbf", &ignored)) {
     absl::Time nbf;
     if (!GetNumericDate(jwt.get(), "nbf", &nbf)) return Fail(AuthFailure::kNotYetValid);
     if (now < nbf - config_.leeway) return Fail(AuthFailure::kNotYetValid);
+    *nbf_out = nbf;
   }
 
   // Issuer and audience.

@@ -22,6 +22,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -76,9 +78,27 @@ class JwtVerifier {
 
  private:
   explicit JwtVerifier(JwtConfig config) : config_(std::move(config)) {}
+  // The full check of a token not seen before; on success also its exp and
+  // nbf (InfinitePast when absent).
+  VerifyResult VerifyToken(const std::string& token, absl::Time now, absl::Time* exp,
+                           absl::Time* nbf) const;
+
   JwtConfig config_;
   mutable absl::Mutex mu_;
   std::map<std::string, std::string> keys_ ABSL_GUARDED_BY(mu_);  // kid -> PEM
+
+  // Tokens that passed the full check (signature, issuer, audience, claims),
+  // exactly as sent: a repeat only has its time window checked again. The
+  // signature check (libjwt re-reads the PEM key per call) dominates the
+  // gateway's CPU otherwise. Bounded; cleared on Reload().
+  struct Verified {
+    helhed::common::v1::Principal principal;
+    absl::Time exp;
+    absl::Time nbf;
+  };
+  static constexpr size_t kMaxCachedTokens = 20000;
+  mutable absl::Mutex cache_mu_;
+  mutable std::unordered_map<std::string, Verified> verified_ ABSL_GUARDED_BY(cache_mu_);
 };
 
 // For scripts/dev-token and tests: signs a token with a PEM private key
