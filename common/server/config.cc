@@ -85,6 +85,13 @@ const std::vector<Option>& Options() {
          c.port_file = v;
          return true;
        }},
+      {"health-listen", "HELHED_HEALTH_LISTEN",
+       "extra plaintext address serving only grpc.health.v1 (for probes when the main port "
+       "requires mutual TLS); empty: none",
+       [](ServerConfig& c, const std::string& v) {
+         c.health_listen = v;
+         return true;
+       }},
   };
   return *opts;
 }

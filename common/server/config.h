@@ -40,6 +40,10 @@ struct ServerConfig {
   int workers = 16;
   std::string page_token_key;
   std::string port_file;
+  // Optional plaintext address that serves only grpc.health.v1, so that
+  // Kubernetes' native gRPC probes (which cannot do TLS) can check a service
+  // whose main port requires mutual TLS. Nothing else is served there.
+  std::string health_listen;
 };
 
 // Parses argv and the environment over `defaults`. --help prints usage and

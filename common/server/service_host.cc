@@ -191,10 +191,26 @@ int RunService(ServerConfig defaults, int argc, char** argv,
     return 1;
   }
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  // The probe port: a second server with nothing but the health service.
+  std::unique_ptr<grpc::Server> health_server;
+  int health_port = 0;
+  if (!cfg.health_listen.empty()) {
+    grpc::ServerBuilder hb;
+    hb.AddListeningPort(cfg.health_listen, grpc::InsecureServerCredentials(), &health_port);
+    health_server = hb.BuildAndStart();
+    if (health_server == nullptr || health_port == 0) {
+      log::Error("cannot listen", log::Fields(svc).Str("address", cfg.health_listen));
+      return 1;
+    }
+  }
   auto set_health = [&](bool serving) {
-    health->SetServingStatus(serving);
-    for (const auto& s : services) {
-      health->SetServingStatus(s.full_name, serving);
+    for (grpc::Server* srv : {server.get(), health_server.get()}) {
+      if (srv == nullptr) continue;
+      grpc::HealthCheckServiceInterface* h = srv->GetHealthCheckService();
+      h->SetServingStatus(serving);
+      for (const auto& s : services) {
+        h->SetServingStatus(s.full_name, serving);
+      }
     }
   };
   set_health(true);
@@ -209,6 +225,7 @@ int RunService(ServerConfig defaults, int argc, char** argv,
     {
       std::ofstream out(tmp);
       out << "grpc=" << port << "\nmetrics=" << metrics_port << "\n";
+      if (health_port != 0) out << "health=" << health_port << "\n";
     }
     std::rename(tmp.c_str(), cfg.port_file.c_str());
   }
@@ -250,6 +267,9 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::milliseconds(absl::ToInt64Milliseconds(cfg.drain)));
   server->Wait();
+  if (health_server) {
+    health_server->Shutdown();
+  }
   log::Info("drained", svc);
   pool.Stop();
   for (auto& hook : runtime.stop_hooks) {

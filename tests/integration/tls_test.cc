@@ -8,6 +8,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "helhed/plans/v1/plans_service.grpc.pb.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_store.h"
 
@@ -79,6 +80,31 @@ TEST_F(TlsTest, MutualTlsRequiresAClientCertificateFromTheCa) {
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_TRUE(Check((*p)->grpc_port(), Tls(true)));
   EXPECT_FALSE(Check((*p)->grpc_port(), Tls(false)));
+}
+
+// Kubernetes' native gRPC probes cannot do TLS: a plaintext port serves the
+// health service, and nothing else.
+TEST_F(TlsTest, PlaintextHealthPortBesideMutualTls) {
+  auto url = helhed::testing::NewStoreUrl(helhed::testing::Backend::kSqlite);
+  ASSERT_TRUE(url.ok());
+  auto p = helhed::testing::ServiceProcess::Start(
+      HELHED_PLANS_BINARY, *url,
+      {"--tls-cert=" + dir_ + "/server.pem", "--tls-key=" + dir_ + "/server.key",
+       "--tls-client-ca=" + dir_ + "/ca.pem", "--health-listen=127.0.0.1:0"});
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_GT((*p)->health_port(), 0);
+  EXPECT_TRUE(Check((*p)->health_port(), grpc::InsecureChannelCredentials()));
+  EXPECT_FALSE(Check((*p)->grpc_port(), grpc::InsecureChannelCredentials()));
+  // The API is not reachable on the probe port.
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*p)->health_port()),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = helhed::plans::v1::PlansService::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("x-helhed-principal", helhed::testing::TestPrincipal("730"));
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  helhed::plans::v1::ListPlansResponse resp;
+  EXPECT_EQ(stub->ListPlans(&ctx, helhed::plans::v1::ListPlansRequest(), &resp).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST_F(TlsTest, MissingKeyFileStopsStartWithAClearError) {

@@ -85,14 +85,17 @@ absl::Status ServiceProcess::Launch() {
     std::string line;
     int grpc = 0;
     int metrics = 0;
+    int health = 0;
     while (std::getline(in, line)) {
       std::vector<std::string> kv = absl::StrSplit(line, '=');
       if (kv.size() == 2 && kv[0] == "grpc") absl::SimpleAtoi(kv[1], &grpc);
       if (kv.size() == 2 && kv[0] == "metrics") absl::SimpleAtoi(kv[1], &metrics);
+      if (kv.size() == 2 && kv[0] == "health") absl::SimpleAtoi(kv[1], &health);
     }
     if (grpc > 0) {
       grpc_port_ = grpc;
       metrics_port_ = metrics;
+      health_port_ = health;
       return absl::OkStatus();
     }
     absl::SleepFor(absl::Milliseconds(20));

@@ -28,6 +28,8 @@ class ServiceProcess {
 
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
+  // The --health-listen port, 0 when not asked for.
+  int health_port() const { return health_port_; }
   std::string target() const;
   std::shared_ptr<grpc::Channel> NewChannel() const;
   pid_t pid() const { return pid_; }
@@ -51,6 +53,7 @@ class ServiceProcess {
   pid_t pid_ = -1;
   int grpc_port_ = 0;
   int metrics_port_ = 0;
+  int health_port_ = 0;
 };
 
 // The x-helhed-principal-bearing context for tests.
