@@ -1,5 +1,6 @@
 #include "services/gateway/proxy.h"
 
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -8,11 +9,13 @@
 #include "absl/time/clock.h"
 #include "common/auth/principal.h"
 #include "common/observability/log.h"
+#include "common/status/grpc_status.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "services/gateway/audit/citizen_refs.h"
+#include "services/gateway/audit/wire_check.h"
 
 namespace helhed::gateway {
 namespace {
@@ -123,11 +126,15 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       deadline = now + absl::ToChronoMilliseconds(proxy_->options_.default_deadline);
     }
     info_.deadline = std::min(deadline, max);
+    // A request the service could not parse (e.g. a string that is not
+    // UTF-8) gets a clear error naming the field, here.
+    request_bytes_ = Flatten(request_);
+    if (absl::Status wire = CheckWire(descriptor_->input_type(), request_bytes_); !wire.ok()) {
+      Finish(ToGrpcStatus(wire));
+      return;
+    }
     needs_audit_ = MayCarryCitizenRefs(descriptor_->input_type()) ||
                    MayCarryCitizenRefs(descriptor_->output_type());
-    if (local || MayCarryCitizenRefs(descriptor_->input_type())) {
-      request_bytes_ = Flatten(request_);
-    }
     if (local) {
       proxy_->pool_->Submit([this] {
         if (ctx_->IsCancelled()) {
@@ -189,6 +196,11 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       auto refs = CitizenRefsOf(descriptor_->output_type(), response);
       if (refs.ok()) citizens.insert(citizens.end(), refs->begin(), refs->end());
     }
+    // Only ids of the services' form: anything else names no citizen (and
+    // the service refuses it), and must not bloat the trail.
+    citizens.erase(std::remove_if(citizens.begin(), citizens.end(),
+                                  [](const std::string& c) { return !IsCitizenId(c); }),
+                   citizens.end());
     if (!citizens.empty()) {
       std::sort(citizens.begin(), citizens.end());
       citizens.erase(std::unique(citizens.begin(), citizens.end()), citizens.end());
