@@ -4,10 +4,14 @@
 // audit trail (also for list results, closed when it cannot be written),
 // the overview with a backend down, deadlines reaching the backend, the
 // rate limit, per-backend health.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -683,6 +687,62 @@ TEST_F(GatewayIntegrationTest, OversizedMessagesAreRefused) {
   EXPECT_TRUE(
       housing_->ListUnits(Ctx(Token({"housing_officer"})).get(), hv1::ListUnitsRequest(), &resp)
           .ok());
+}
+
+// A free loopback port (closed again; the race with other processes is
+// acceptable in a test).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int port = ntohs(addr.sin_port);
+  close(fd);
+  return port;
+}
+
+// A backend killed behind the gateway fails fast, the others are served, and
+// the gateway uses it again by itself once it is back (same address).
+TEST_F(GatewayIntegrationTest, GatewayRecoversWhenABackendReturns) {
+  const int port = FreePort();
+  auto url = helhed::testing::NewStoreUrl(Backend::kSqlite);
+  ASSERT_TRUE(url.ok());
+  auto housing = ServiceProcess::Start(HELHED_HOUSING_BINARY, *url,
+                                       {absl::StrCat("--listen=127.0.0.1:", port)});
+  ASSERT_TRUE(housing.ok()) << housing.status();
+  backends_["housing"] = std::move(*housing);
+  StartGateway();
+  const std::string officer = Token({"housing_officer"});
+  hv1::ListUnitsResponse units;
+  ASSERT_TRUE(housing_->ListUnits(Ctx(officer).get(), hv1::ListUnitsRequest(), &units).ok());
+
+  backends_["housing"]->Signal(SIGKILL);
+  ASSERT_TRUE(backends_["housing"]->Wait(absl::Seconds(10)).ok());
+  const absl::Time t0 = absl::Now();
+  EXPECT_EQ(housing_->ListUnits(Ctx(officer).get(), hv1::ListUnitsRequest(), &units).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_LT(absl::Now() - t0, absl::Seconds(3));
+  auto plans = helhed::plans::v1::PlansService::NewStub(gateway_->NewChannel());
+  helhed::plans::v1::ListPlansResponse listed;
+  EXPECT_TRUE(
+      plans
+          ->ListPlans(Ctx(Token({"manager"})).get(), helhed::plans::v1::ListPlansRequest(), &listed)
+          .ok());
+
+  ASSERT_TRUE(backends_["housing"]->Restart().ok());
+  ASSERT_EQ(backends_["housing"]->grpc_port(), port);
+  grpc::Status s;
+  const absl::Time until = absl::Now() + absl::Seconds(15);
+  while (absl::Now() < until) {
+    s = housing_->ListUnits(Ctx(officer).get(), hv1::ListUnitsRequest(), &units);
+    if (s.ok()) break;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_TRUE(s.ok()) << s.error_message();
 }
 
 // The audit trail on MariaDB (when the tests have one).
