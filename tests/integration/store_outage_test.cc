@@ -1,22 +1,43 @@
-// The database goes away and comes back: health turns NOT_SERVING, calls get
-// UNAVAILABLE (never INTERNAL), and the service recovers by itself.
-// MariaDB only: an embedded SQLite file cannot go away apart from the process.
+// The database goes away and comes back, for every service: health turns
+// NOT_SERVING, calls get UNAVAILABLE (never INTERNAL), and the service
+// recovers by itself, without a restart. MariaDB only: an embedded SQLite
+// file cannot go away apart from the process.
 #include <cstdlib>
+#include <future>
 
 #include "absl/strings/str_cat.h"
 #include "common/store/store_url.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
-#include "helhed/plans/v1/plans_service.grpc.pb.h"
 #include "tests/support/service_process.h"
 #include "tests/support/tcp_proxy.h"
 #include "tests/support/test_store.h"
 
-namespace helhed::plans {
+namespace helhed {
 namespace {
 
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
+
+struct Target {
+  const char* name;
+  const char* binary;
+  const char* service;
+  // A list call that reads the store; its empty request is valid.
+  const char* list_method;
+};
+
+const Target kTargets[] = {
+    {"plans", HELHED_PLANS_BINARY, "helhed.plans.v1.PlansService",
+     "/helhed.plans.v1.PlansService/ListPolicies"},
+    {"volunteers", HELHED_VOLUNTEERS_BINARY, "helhed.volunteers.v1.VolunteersService",
+     "/helhed.volunteers.v1.VolunteersService/ListVolunteers"},
+    {"guides", HELHED_GUIDES_BINARY, "helhed.guides.v1.GuidesService",
+     "/helhed.guides.v1.GuidesService/ListGuides"},
+    {"housing", HELHED_HOUSING_BINARY, "helhed.housing.v1.HousingService",
+     "/helhed.housing.v1.HousingService/ListUnits"},
+};
 
 HealthCheckResponse::ServingStatus Health(grpc::health::v1::Health::Stub& stub,
                                           const std::string& service) {
@@ -31,10 +52,11 @@ HealthCheckResponse::ServingStatus Health(grpc::health::v1::Health::Stub& stub,
   return resp.status();
 }
 
-bool WaitFor(grpc::health::v1::Health::Stub& stub, HealthCheckResponse::ServingStatus want) {
+bool WaitFor(grpc::health::v1::Health::Stub& stub, const std::string& service,
+             HealthCheckResponse::ServingStatus want) {
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
   while (absl::Now() < deadline) {
-    if (Health(stub, "helhed.plans.v1.PlansService") == want && Health(stub, "") == want) {
+    if (Health(stub, service) == want && Health(stub, "") == want) {
       return true;
     }
     absl::SleepFor(absl::Milliseconds(100));
@@ -42,20 +64,27 @@ bool WaitFor(grpc::health::v1::Health::Stub& stub, HealthCheckResponse::ServingS
   return false;
 }
 
-grpc::Status ListPolicies(v1::PlansService::Stub& stub) {
+grpc::Status List(grpc::GenericStub& stub, const std::string& method) {
   grpc::ClientContext ctx;
   ctx.AddMetadata("x-helhed-principal", helhed::testing::TestPrincipal("730"));
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(15));
-  v1::ListPoliciesRequest req;
-  v1::ListPoliciesResponse resp;
-  return stub.ListPolicies(&ctx, req, &resp);
+  grpc::Slice empty(std::string(""));
+  grpc::ByteBuffer req(&empty, 1);  // zero bytes: the default request
+  grpc::ByteBuffer resp;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &req, &resp,
+                 [&](grpc::Status s) { done.set_value(std::move(s)); });
+  return done.get_future().get();
 }
 
-TEST(StoreOutageTest, MysqlOutageIsNotServingThenRecoversWithoutRestart) {
+class StoreOutageTest : public ::testing::TestWithParam<Target> {};
+
+TEST_P(StoreOutageTest, MysqlOutageIsNotServingThenRecoversWithoutRestart) {
   if (std::getenv("HELHED_TEST_MYSQL_URL") == nullptr &&
       std::getenv("HELHED_TEST_REQUIRE_MYSQL") == nullptr) {
     GTEST_SKIP() << "no MariaDB configured (scripts/test starts one)";
   }
+  const Target& t = GetParam();
   auto url = helhed::testing::NewStoreUrl(helhed::testing::Backend::kMysql);
   ASSERT_TRUE(url.ok()) << url.status();
   auto parsed = store::ParseStoreUrl(*url);
@@ -65,25 +94,31 @@ TEST(StoreOutageTest, MysqlOutageIsNotServingThenRecoversWithoutRestart) {
   const std::string via_proxy =
       absl::StrCat("mysql://", parsed->user, ":", parsed->password, "@127.0.0.1:", (*proxy)->port(),
                    "/", parsed->database);
-  auto service = helhed::testing::ServiceProcess::Start(HELHED_PLANS_BINARY, via_proxy);
+  auto service = helhed::testing::ServiceProcess::Start(t.binary, via_proxy);
   ASSERT_TRUE(service.ok()) << service.status();
   auto channel = (*service)->NewChannel();
   auto health = grpc::health::v1::Health::NewStub(channel);
-  auto plans = v1::PlansService::NewStub(channel);
+  grpc::GenericStub stub(channel);
 
-  ASSERT_TRUE(WaitFor(*health, HealthCheckResponse::SERVING));
-  ASSERT_TRUE(ListPolicies(*plans).ok());
+  ASSERT_TRUE(WaitFor(*health, t.service, HealthCheckResponse::SERVING));
+  grpc::Status before = List(stub, t.list_method);
+  ASSERT_TRUE(before.ok()) << before.error_message();
 
   (*proxy)->SetBlocked(true);
-  EXPECT_TRUE(WaitFor(*health, HealthCheckResponse::NOT_SERVING));
-  grpc::Status during = ListPolicies(*plans);
+  EXPECT_TRUE(WaitFor(*health, t.service, HealthCheckResponse::NOT_SERVING));
+  grpc::Status during = List(stub, t.list_method);
   EXPECT_EQ(during.error_code(), grpc::StatusCode::UNAVAILABLE) << during.error_message();
 
   (*proxy)->SetBlocked(false);
-  EXPECT_TRUE(WaitFor(*health, HealthCheckResponse::SERVING));
-  grpc::Status after = ListPolicies(*plans);
+  EXPECT_TRUE(WaitFor(*health, t.service, HealthCheckResponse::SERVING));
+  grpc::Status after = List(stub, t.list_method);
   EXPECT_TRUE(after.ok()) << after.error_message();
 }
 
+INSTANTIATE_TEST_SUITE_P(Services, StoreOutageTest, ::testing::ValuesIn(kTargets),
+                         [](const ::testing::TestParamInfo<Target>& p) {
+                           return std::string(p.param.name);
+                         });
+
 }  // namespace
-}  // namespace helhed::plans
+}  // namespace helhed
