@@ -34,9 +34,11 @@ const char* TypeName(grpc::experimental::ServerRpcInfo::Type t) {
 
 class MetricsInterceptor final : public grpc::experimental::Interceptor {
  public:
-  MetricsInterceptor(grpc::experimental::ServerRpcInfo* info, GrpcServerMetrics* metrics)
+  MetricsInterceptor(grpc::experimental::ServerRpcInfo* info, GrpcServerMetrics* metrics,
+                     bool log_principal)
       : info_(info),
         metrics_(metrics),
+        log_principal_(log_principal),
         method_(metrics->Lookup(info->method())),
         start_(std::chrono::steady_clock::now()) {}
 
@@ -52,7 +54,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
         request_id_ = NewRequestId();
       }
       auto p = md->find(auth::kPrincipalMetadataKey);
-      if (p != md->end()) {
+      if (log_principal_ && p != md->end()) {
         principal_.assign(p->second.data(), p->second.size());  // decoded only to log
       }
     }
@@ -98,6 +100,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
  private:
   grpc::experimental::ServerRpcInfo* info_;
   GrpcServerMetrics* metrics_;
+  const bool log_principal_;
   GrpcServerMetrics::Method& method_;
   std::chrono::steady_clock::time_point start_;
   std::string request_id_;
@@ -198,7 +201,7 @@ void GrpcServerMetrics::Handled(Method& m, int code, double seconds) {
 
 grpc::experimental::Interceptor* MetricsInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new MetricsInterceptor(info, metrics_);
+  return new MetricsInterceptor(info, metrics_, log_principal_);
 }
 
 }  // namespace helhed::observability

@@ -62,12 +62,17 @@ class GrpcServerMetrics {
 class MetricsInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit MetricsInterceptorFactory(GrpcServerMetrics* metrics) : metrics_(metrics) {}
+  // `log_principal`: log the caller from the x-helhed-principal metadata
+  // (services, where the gateway set it); false where clients could set it
+  // themselves (the gateway, which trusts only tokens).
+  explicit MetricsInterceptorFactory(GrpcServerMetrics* metrics, bool log_principal = true)
+      : metrics_(metrics), log_principal_(log_principal) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
  private:
   GrpcServerMetrics* metrics_;
+  const bool log_principal_;
 };
 
 // The gRPC code name as go-grpc-prometheus prints it ("OK", "NotFound", ...).

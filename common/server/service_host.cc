@@ -182,7 +182,8 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(std::make_unique<observability::MetricsInterceptorFactory>(&grpc_metrics));
+  interceptors.push_back(std::make_unique<observability::MetricsInterceptorFactory>(
+      &grpc_metrics, runtime.principal_from_metadata));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

@@ -49,6 +49,9 @@ struct Runtime {
   // Called once the server is serving, with its health service, e.g. to
   // report backends under their own service names.
   std::function<void(grpc::HealthCheckServiceInterface*)> on_serving;
+  // Whether call logs name the caller from the x-helhed-principal metadata;
+  // false where clients could set it themselves (the gateway).
+  bool principal_from_metadata = true;
 };
 
 struct RegisteredService {

@@ -148,6 +148,8 @@ int main(int argc, char** argv) {
                                                  backends.get(), methods.get(), audit.get(),
                                                  rt.pool, options, *rt.registry);
         rt.generic_service = proxy.get();
+        // Clients could put anything in x-helhed-principal: never log it.
+        rt.principal_from_metadata = false;
         for (const auto& rule : policy->rules()) rt.extra_methods.push_back(rule.first);
 
         // Audit retention: purged by the gateway itself, hourly and at start.

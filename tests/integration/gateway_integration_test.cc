@@ -368,7 +368,7 @@ TEST_F(GatewayIntegrationTest, RolesTenancyAndASpoofedPrincipalIgnored) {
   unit.mutable_unit()->set_support(hv1::SUPPORT_LEVEL_NONE);
   auto spoofed = Ctx(Token({"housing_officer"}, "730"));
   helhed::common::v1::Principal fake;
-  fake.set_subject("root");
+  fake.set_subject("spoofed-subject-77");
   fake.set_municipality_code("810");
   fake.add_roles(helhed::common::v1::ROLE_HOUSING_OFFICER);
   spoofed->AddMetadata("x-helhed-principal", auth::EncodePrincipal(fake));
@@ -381,6 +381,13 @@ TEST_F(GatewayIntegrationTest, RolesTenancyAndASpoofedPrincipalIgnored) {
   EXPECT_TRUE(housing_->GetUnit(Ctx(Token({"housing_officer"}, "730")).get(), get, &got).ok());
   EXPECT_EQ(housing_->GetUnit(Ctx(Token({"housing_officer"}, "810")).get(), get, &got).error_code(),
             grpc::StatusCode::NOT_FOUND);
+  // Nor does the spoofed identity reach the gateway's own call log.
+  {
+    std::ifstream in(gateway_->log_path());
+    std::stringstream log;
+    log << in.rdbuf();
+    EXPECT_EQ(log.str().find("spoofed-subject-77"), std::string::npos);
+  }
   // Validation errors of the backend reach the caller with their fields.
   hv1::CreateUnitRequest bad;
   s = housing_->CreateUnit(Ctx(Token({"housing_officer"})).get(), bad, &created);
