@@ -164,7 +164,8 @@ class GatewayIntegrationTest : public ::testing::Test {
     auto url = helhed::testing::NewStoreUrl(store);
     ASSERT_TRUE(url.ok()) << url.status();
     gateway_url_ = *url;
-    auto p = ServiceProcess::Start(HELHED_GATEWAY_BINARY, gateway_url_);
+    // Call logs on: tests check what they never contain.
+    auto p = ServiceProcess::Start(HELHED_GATEWAY_BINARY, gateway_url_, {"--log-level=info"});
     ASSERT_TRUE(p.ok()) << p.status();
     gateway_ = std::move(*p);
     housing_ = hv1::HousingService::NewStub(gateway_->NewChannel());
