@@ -445,6 +445,14 @@ TEST_F(GatewayIntegrationTest, EveryCitizenReadIsAuditedAlsoInLists) {
   // Only auditors read the trail; the refused attempt is itself audited.
   EXPECT_EQ(audit_->GetCitizenAccessLog(Ctx(worker).get(), log_req, &log).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  {
+    std::ifstream in(gateway_->log_path());
+    std::stringstream log;
+    log << in.rdbuf();
+    EXPECT_NE(log.str().find("GetApplication"), std::string::npos);  // calls are logged
+    EXPECT_EQ(log.str().find("c-audit-1"), std::string::npos);       // citizens never
+    EXPECT_EQ(log.str().find("Bearer"), std::string::npos);          // nor tokens
+  }
   bool refused_audited = false;
   for (const auto& e : AuditOf("c-audit-1")) {
     refused_audited |= e.method() == "/helhed.gateway.v1.AuditService/GetCitizenAccessLog" &&
