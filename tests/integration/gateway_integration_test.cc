@@ -447,11 +447,11 @@ TEST_F(GatewayIntegrationTest, EveryCitizenReadIsAuditedAlsoInLists) {
             grpc::StatusCode::PERMISSION_DENIED);
   {
     std::ifstream in(gateway_->log_path());
-    std::stringstream log;
-    log << in.rdbuf();
-    EXPECT_NE(log.str().find("GetApplication"), std::string::npos);  // calls are logged
-    EXPECT_EQ(log.str().find("c-audit-1"), std::string::npos);       // citizens never
-    EXPECT_EQ(log.str().find("Bearer"), std::string::npos);          // nor tokens
+    std::stringstream calls;
+    calls << in.rdbuf();
+    EXPECT_NE(calls.str().find("GetApplication"), std::string::npos);  // calls are logged
+    EXPECT_EQ(calls.str().find("c-audit-1"), std::string::npos);       // citizens never
+    EXPECT_EQ(calls.str().find("Bearer"), std::string::npos);          // nor tokens
   }
   bool refused_audited = false;
   for (const auto& e : AuditOf("c-audit-1")) {
