@@ -77,6 +77,9 @@ class MetricsInterceptorFactory final
 
 // The gRPC code name as go-grpc-prometheus prints it ("OK", "NotFound", ...).
 const char* GrpcCodeName(int code);
+// The gRPC code name as the gRPC spec writes it ("OK", "NOT_FOUND", ...;
+// "UNKNOWN" when out of range): audit outcomes, client-side series, benches.
+const char* GrpcStatusName(int code);
 
 // A new random request id (hex).
 std::string NewRequestId();

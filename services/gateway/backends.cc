@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/observability/grpc_metrics.h"
 #include "common/observability/log.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -91,7 +92,8 @@ absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(const std::string& sp
     b->channel = grpc::CreateCustomChannel(b->address, creds, args);
     b->stub = std::make_unique<grpc::GenericStub>(b->channel);
     for (int code = 0; code <= 16; ++code) {
-      b->calls[code] = &calls.Add({{"backend", b->name}, {"code", GrpcCodeName(code)}});
+      b->calls[code] =
+          &calls.Add({{"backend", b->name}, {"code", observability::GrpcStatusName(code)}});
     }
     b->latency = &latency.Add({{"backend", b->name}}, prometheus::Histogram::BucketBoundaries{
                                                           0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -106,27 +108,6 @@ absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(const std::string& sp
     out->backends_.push_back(std::move(b));
   }
   return out;
-}
-
-const char* GrpcCodeName(int code) {
-  static const char* kNames[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
 }
 
 Backends::~Backends() { StopProbing(); }

@@ -39,9 +39,6 @@ struct Backend {
   prometheus::Histogram* latency = nullptr;
 };
 
-// "OK", "NOT_FOUND", ... for a gRPC status code ("UNKNOWN" if out of range).
-const char* GrpcCodeName(int code);
-
 class Backends {
  public:
   // `spec`: "plans=127.0.0.1:50061,volunteers=...,guides=...,housing=..."

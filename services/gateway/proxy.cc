@@ -8,6 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/auth/principal.h"
+#include "common/observability/grpc_metrics.h"
 #include "common/observability/log.h"
 #include "common/status/grpc_status.h"
 #include "google/protobuf/descriptor.h"
@@ -212,7 +213,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       *event.mutable_roles() = info_.principal.roles();
       event.set_method(method_);
       event.set_purpose(info_.purpose);
-      event.set_outcome(GrpcCodeName(status.error_code()));
+      event.set_outcome(observability::GrpcStatusName(status.error_code()));
       const absl::Time t0 = absl::Now();
       absl::Status written = proxy_->audit_->Record(event, citizens);
       proxy_->audit_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - t0));

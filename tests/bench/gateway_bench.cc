@@ -71,6 +71,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/auth/principal.h"
+#include "common/observability/grpc_metrics.h"
 #include "common/store/store_url.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -208,25 +209,7 @@ class ListCall {
 // Driving the calls
 
 const char* CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  const int c = static_cast<int>(code);
-  return c >= 0 && c <= 16 ? kNames[c] : "?";
+  return helhed::observability::GrpcStatusName(static_cast<int>(code));
 }
 
 // What the client saw inside measured windows.

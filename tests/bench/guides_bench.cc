@@ -22,6 +22,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "helhed/guides/v1/guides_service.grpc.pb.h"
 #include "services/guides/demo/demo_loader.h"
+#include "tests/support/bench_stats.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_store.h"
 
@@ -37,12 +38,7 @@ struct Options {
   std::vector<std::string> stores = {"sqlite", "mysql"};
 };
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1,
-                    static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
-}
+using helhed::testing::Percentile;
 
 std::unique_ptr<grpc::ClientContext> Ctx() {
   auto ctx = std::make_unique<grpc::ClientContext>();

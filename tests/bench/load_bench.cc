@@ -98,6 +98,7 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/observability/grpc_metrics.h"
 #include "common/store/database.h"
 #include "common/store/store_url.h"
 #include "google/protobuf/util/time_util.h"
@@ -261,25 +262,7 @@ constexpr const char* kActionNames[kActionCount] = {
     "housing_officer MakeOffer + Withdraw/DeclineOffer"};
 
 const char* CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  const int c = static_cast<int>(code);
-  return c >= 0 && c <= 16 ? kNames[c] : "?";
+  return helhed::observability::GrpcStatusName(static_cast<int>(code));
 }
 
 // An OK status whose response does not answer the request.

@@ -43,6 +43,7 @@
 #include "services/housing/demo/demo_loader.h"
 #include "services/plans/demo/demo_loader.h"
 #include "services/volunteers/demo/demo_loader.h"
+#include "tests/support/bench_stats.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_store.h"
 
@@ -110,12 +111,7 @@ std::pair<std::string, std::string> LargestAndTypical() {
   return {v.front().code, v[v.size() / 2].code};
 }
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1,
-                    static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
-}
+using helhed::testing::Percentile;
 
 std::unique_ptr<grpc::ClientContext> Ctx(const std::string& muni) {
   auto ctx = std::make_unique<grpc::ClientContext>();

@@ -63,6 +63,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/auth/principal.h"
+#include "common/observability/grpc_metrics.h"
 #include "common/store/database.h"
 #include "common/store/store_url.h"
 #include "grpcpp/channel.h"
@@ -343,25 +344,7 @@ struct Tally {
 };
 
 const char* CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  const int c = static_cast<int>(code);
-  return c >= 0 && c <= 16 ? kNames[c] : "?";
+  return helhed::observability::GrpcStatusName(static_cast<int>(code));
 }
 
 // Runs `calls` on `cq` until `to`: each completion starts that client's next
