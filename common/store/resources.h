@@ -26,6 +26,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -89,6 +90,12 @@ struct Projection {
   int start_year = 0;
   int end_year = 0;
   std::vector<std::string> tags;
+  // Further projected columns of this kind's table (added by a later
+  // migration of that service, e.g. for a report's SQL aggregates): column
+  // name (a constant, never input) and value, written by every insert and
+  // update of the resource (Insert and Replace), so they stay in step with
+  // the body.
+  std::vector<std::pair<const char*, Value>> columns;
 };
 
 template <typename T>
@@ -197,13 +204,33 @@ absl::Status Insert(Connection& c, const std::string& muni, const Projection& p,
   static const std::string sql = absl::StrCat(
       "INSERT INTO ", Kind<T>::kTable,
       " (id, municipality, parent_id, ref_id, citizen_id, status, start_year, end_year, state,"
-      " version, request_id, create_time, update_time, touch_time, body)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " version, request_id, create_time, update_time, touch_time, body");
+  Params params = {m.id(),
+                   muni,
+                   p.parent_id,
+                   p.ref_id,
+                   p.citizen_id,
+                   p.status,
+                   p.start_year,
+                   p.end_year,
+                   static_cast<int>(helhed::common::v1::RESOURCE_STATE_ACTIVE),
+                   int64_t{1},
+                   request_id.empty() ? Value() : Value(request_id),
+                   Micros(now),
+                   Micros(now),
+                   Micros(now),
+                   m.SerializeAsString()};
+  std::string names;
+  std::string marks;
+  for (const auto& [column, value] : p.columns) {
+    absl::StrAppend(&names, ", ", column);
+    marks += ", ?";
+    params.push_back(value);
+  }
   HELHED_RETURN_IF_ERROR(
-      c.Execute(sql, {m.id(), muni, p.parent_id, p.ref_id, p.citizen_id, p.status, p.start_year,
-                      p.end_year, static_cast<int>(helhed::common::v1::RESOURCE_STATE_ACTIVE),
-                      int64_t{1}, request_id.empty() ? Value() : Value(request_id), Micros(now),
-                      Micros(now), Micros(now), m.SerializeAsString()})
+      c.Execute(absl::StrCat(sql, names, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?",
+                             marks, ")"),
+                params)
           .status());
   return WriteTags(c, Kind<T>::kTable, muni, m.id(), p.tags, /*replace=*/false);
 }
@@ -214,15 +241,25 @@ absl::Status Replace(Connection& c, const std::string& muni, const Projection& p
                      absl::Time now, T& m) {
   *m.mutable_update_time() = Ts(now);
   m.set_etag(Etag(version + 1));
-  static const std::string sql = absl::StrCat(
+  static const std::string set = absl::StrCat(
       "UPDATE ", Kind<T>::kTable,
       " SET ref_id = ?, status = ?, start_year = ?, end_year = ?, state = ?, version = ?,"
-      " update_time = ?, touch_time = ?, body = ? WHERE municipality = ? AND id = ? AND version = "
-      "?");
+      " update_time = ?, touch_time = ?, body = ?");
+  Params params = {
+      p.ref_id,    p.status,    p.start_year, p.end_year,           static_cast<int>(m.state()),
+      version + 1, Micros(now), Micros(now),  m.SerializeAsString()};
+  std::string more;
+  for (const auto& [column, value] : p.columns) {
+    absl::StrAppend(&more, ", ", column, " = ?");
+    params.push_back(value);
+  }
+  params.emplace_back(muni);
+  params.emplace_back(m.id());
+  params.emplace_back(version);
   HELHED_ASSIGN_OR_RETURN(
-      int64_t changed, c.Execute(sql, {p.ref_id, p.status, p.start_year, p.end_year,
-                                       static_cast<int>(m.state()), version + 1, Micros(now),
-                                       Micros(now), m.SerializeAsString(), muni, m.id(), version}));
+      int64_t changed,
+      c.Execute(absl::StrCat(set, more, " WHERE municipality = ? AND id = ? AND version = ?"),
+                params));
   if (changed != 1) {
     return absl::AbortedError("concurrent update");  // retried by the transaction helper
   }
@@ -244,12 +281,58 @@ absl::StatusOr<bool> FindByRequest(Connection& c, const std::string& muni,
   return true;
 }
 
+// " FORCE INDEX (key)" on MySQL, "" on SQLite: for a query whose key the
+// schema guarantees and which MariaDB's optimizer has been seen to pass over
+// for a full scan (its estimates for a municipality's share of a table go
+// wrong when rows of one municipality sit together). `key` is a constant.
+inline std::string ForceIndex(const Connection& c, const char* key) {
+  return c.dialect() == Dialect::kMysql ? absl::StrCat(" FORCE INDEX (", key, ")") : "";
+}
+
+// Resource tables whose schema has the key `<table>_list (municipality,
+// state, seq, ...)` (the services' migrations 0002_national_scale): plans'
+// citizen_plans, volunteers' volunteers, guides' guides and housing's
+// applications. Keep in step with those migrations: naming a key a table
+// lacks is an error on MySQL.
+inline bool HasListKey(const char* table) {
+  static const char* const kTables[] = {"citizen_plans", "volunteers", "guides", "applications"};
+  for (const char* t : kTables) {
+    if (std::string_view(t) == table) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// True when a list's only filters are the municipality and the resource
+// state (an unfiltered List of active resources).
+inline bool OnlyMunicipalityAndState(const ListFilter& f) {
+  return f.parent_id.empty() && f.ref_id.empty() && f.citizen_id.empty() && !f.has_status &&
+         f.year == 0 && f.tag.empty() && !f.restrict_ids && !f.include_archived;
+}
+
+// The index hint of Select on `c`: on MySQL, when the only filters are the
+// municipality and the state and the table has the key `<table>_list`, name
+// it. MariaDB otherwise may read the primary key in seq order, expecting the
+// municipality's rows to be spread evenly through the table; when they sit
+// late in it (e.g. a municipality moved in after others) it reads all rows
+// before them for one page (docs/PERFORMANCE.md, "At national scale"). With
+// other filters, other keys are better and the optimizer is left to choose.
+// SQLite: never a hint (its planner takes the key by itself).
+inline std::string ListIndexHint(const Connection& c, const char* table, const ListFilter& f) {
+  if (!OnlyMunicipalityAndState(f) || !HasListKey(table)) {
+    return "";
+  }
+  return ForceIndex(c, absl::StrCat(table, "_list").c_str());
+}
+
 // All matching rows after `after_seq`, at most `limit` (0: no limit).
 template <typename T>
 absl::Status Select(Connection& c, const std::string& muni, const ListFilter& f, int64_t after_seq,
                     int limit, std::vector<std::pair<int64_t, T>>* out) {
-  std::string sql = absl::StrCat("SELECT seq, body FROM ", Kind<T>::kTable,
-                                 " WHERE municipality = ? AND seq > ?");
+  std::string sql =
+      absl::StrCat("SELECT seq, body FROM ", Kind<T>::kTable, ListIndexHint(c, Kind<T>::kTable, f),
+                   " WHERE municipality = ? AND seq > ?");
   Params params = {muni, after_seq};
   if (!f.parent_id.empty()) {
     sql += " AND parent_id = ?";
@@ -394,18 +477,33 @@ absl::StatusOr<bool> FindEntry(Connection& c, const std::string& muni, const cha
   return true;
 }
 
+// `amount`, when not NULL, is written to the column `amount` of entries (a
+// number projected from the entry for SQL aggregates, e.g. the hours of an
+// hours entry; only in schemas whose migrations add that column).
 template <typename E>
 absl::Status InsertEntry(Connection& c, const std::string& muni, const char* kind,
                          const std::string& parent_id, int date_key, const std::string& request_id,
-                         absl::Time now, E& e) {
+                         absl::Time now, E& e, const Value& amount = Value()) {
   e.set_id(NewId());
   *e.mutable_create_time() = Ts(now);
+  Params params = {e.id(),      muni,
+                   kind,        parent_id,
+                   date_key,    request_id.empty() ? Value() : Value(request_id),
+                   Micros(now), e.SerializeAsString()};
+  if (amount.is_null()) {
+    return c
+        .Execute(
+            "INSERT INTO entries (id, municipality, kind, parent_id, entry_date, request_id,"
+            " create_time, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            params)
+        .status();
+  }
+  params.push_back(amount);
   return c
       .Execute(
           "INSERT INTO entries (id, municipality, kind, parent_id, entry_date, request_id,"
-          " create_time, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          {e.id(), muni, kind, parent_id, date_key,
-           request_id.empty() ? Value() : Value(request_id), Micros(now), e.SerializeAsString()})
+          " create_time, body, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          params)
       .status();
 }
 
@@ -608,10 +706,18 @@ class ResourceCache {
 
   absl::StatusOr<std::shared_ptr<const std::vector<T>>> Get(Connection& c,
                                                             const std::string& muni) {
-    static const std::string stamp_sql =
+    // On MySQL with the key <table>_list (municipality, state, seq, version,
+    // update_time), named: the stamp is then read from the key alone. Left
+    // to itself, MariaDB has been seen to scan the whole table for it (20 ms
+    // at 100,000 volunteers, on every call; docs/PERFORMANCE.md).
+    static const std::string plain =
         absl::StrCat("SELECT COUNT(*), SUM(version), MAX(update_time) FROM ", Kind<T>::kTable,
                      " WHERE municipality = ?");
-    HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(stamp_sql, {muni}));
+    static const std::string forced =
+        absl::StrCat("SELECT COUNT(*), SUM(version), MAX(update_time) FROM ", Kind<T>::kTable,
+                     " FORCE INDEX (", Kind<T>::kTable, "_list) WHERE municipality = ?");
+    const bool force = c.dialect() == Dialect::kMysql && HasListKey(Kind<T>::kTable);
+    HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(force ? forced : plain, {muni}));
     const std::string stamp =
         rows.empty() ? "" : absl::StrCat(rows[0].Str(0), "/", rows[0].Str(1), "/", rows[0].Str(2));
     {

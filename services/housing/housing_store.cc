@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status/field_violations.h"
@@ -111,6 +113,7 @@ struct Kind<hv1::Application> {
     p.citizen_id = m.citizen_id();
     p.status = m.application_status();
     p.ref_id = absl::StrCat(static_cast<int>(m.situation()));
+    p.columns.emplace_back("waiting_from", housing::WaitingFromDay(m));  // migration 0003
     return p;
   }
 };
@@ -882,17 +885,62 @@ absl::Status HousingStore::EndTenancy(const std::string& muni, const v1::EndTena
 // ---------------------------------------------------------------------------
 // Figures.
 
+namespace {
+
+// `waiting` of the stats (domain/stats.h, WaitingOf) summed in SQL over the
+// column applications.waiting_from; nullopt when an open application has no
+// value there yet (written before migration 0003).
+absl::StatusOr<std::optional<std::map<int, WaitingDays>>> WaitingFromColumns(
+    Connection& c, const std::string& muni, absl::Time now) {
+  const int64_t today = TodayNumber(now);
+  HELHED_ASSIGN_OR_RETURN(
+      Rows rows,
+      c.Query(absl::StrCat("SELECT ref_id, COUNT(*),"
+                           " SUM(CASE WHEN waiting_from < ? THEN ? - waiting_from ELSE 0 END),"
+                           " MAX(CASE WHEN waiting_from < ? THEN ? - waiting_from ELSE 0 END),"
+                           " COUNT(*) - COUNT(waiting_from) FROM applications",
+                           // Named on MySQL: read from the key alone.
+                           store::ForceIndex(c, "applications_waiting"),
+                           " WHERE municipality = ? AND state = ? AND status IN (?, ?)"
+                           " GROUP BY ref_id"),
+              {today, today, today, today, muni,
+               static_cast<int>(helhed::common::v1::RESOURCE_STATE_ACTIVE),
+               static_cast<int>(v1::APPLICATION_STATUS_ACTIVE),
+               static_cast<int>(v1::APPLICATION_STATUS_OFFERED)}));
+  std::map<int, WaitingDays> out;
+  for (const auto& r : rows) {
+    int situation = 0;
+    if (r.Int(4) != 0 || !absl::SimpleAtoi(r.Str(0), &situation)) {
+      return std::nullopt;
+    }
+    WaitingDays& d = out[situation];
+    d.count += static_cast<int>(r.Int(1));
+    d.sum += r.Int(2);
+    d.max = std::max(d.max, static_cast<int>(r.Int(3)));
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::Status HousingStore::Stats(const std::string& muni, int temporary_days,
                                  v1::HousingStats* out) {
   FieldViolations v;
   if (temporary_days != 0) Validator(v).Range("temporary_days", temporary_days, 1, 3650);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   if (temporary_days == 0) temporary_days = 90;
+  const absl::Time now = Now();
   return db_->ReadTransaction([&](Connection& c) -> absl::Status {
     store::ListFilter all;
     all.include_archived = true;
     HELHED_ASSIGN_OR_RETURN(auto units, store::SelectAll<v1::HousingUnit>(c, muni, all));
-    HELHED_ASSIGN_OR_RETURN(auto apps, store::SelectAll<v1::Application>(c, muni, all));
+    // Waiting applications, summed in SQL from the column of migration 0003;
+    // from the bodies while any open application predates it.
+    HELHED_ASSIGN_OR_RETURN(auto waiting, WaitingFromColumns(c, muni, now));
+    if (!waiting.has_value()) {
+      HELHED_ASSIGN_OR_RETURN(auto apps, store::SelectAll<v1::Application>(c, muni, all));
+      waiting = WaitingOf(apps, now);
+    }
     HELHED_ASSIGN_OR_RETURN(auto tenancies, store::SelectAll<v1::Tenancy>(c, muni, all));
     HELHED_ASSIGN_OR_RETURN(Rows rows,
                             c.Query("SELECT body FROM offers WHERE municipality = ?", {muni}));
@@ -902,7 +950,7 @@ absl::Status HousingStore::Stats(const std::string& muni, int temporary_days,
         return absl::DataLossError("stored offer is unreadable");
       }
     }
-    *out = ComputeStats(units, apps, offers, tenancies, temporary_days, Now());
+    *out = ComputeStatsWithWaiting(units, *waiting, offers, tenancies, temporary_days, now);
     return absl::OkStatus();
   });
 }

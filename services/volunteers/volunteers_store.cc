@@ -57,6 +57,7 @@ struct Kind<vv1::Volunteer> {
     Projection p;
     p.status = m.status();
     p.ref_id = m.home_postcode();
+    p.columns.emplace_back("consent", m.consent_given() ? 1 : 0);  // migration 0003
     p.tags.push_back(absl::StrCat("pc:", m.home_postcode()));
     for (const auto& t : m.interests()) {
       p.tags.push_back(absl::StrCat("int:", t));
@@ -131,6 +132,9 @@ struct Kind<vv1::AccompanimentRequest> {
     p.ref_id = m.volunteer_id();
     p.citizen_id = m.citizen_id();
     p.status = m.request_state();
+    p.columns.emplace_back(  // migration 0003
+        "window_start",
+        google::protobuf::util::TimeUtil::TimestampToMicroseconds(m.window_start()));
     return p;
   }
 };
@@ -155,12 +159,17 @@ absl::Time ToTime(const google::protobuf::Timestamp& t) {
   return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
 }
 
-google::type::Date LocalDate(absl::Time t) {
+// Danish local time (UTC if the zone cannot be loaded).
+const absl::TimeZone& LocalZone() {
   static const absl::TimeZone tz = [] {
     absl::TimeZone z;
     return absl::LoadTimeZone("Europe/Copenhagen", &z) ? z : absl::UTCTimeZone();
   }();
-  const absl::CivilDay day = absl::ToCivilDay(t, tz);
+  return tz;
+}
+
+google::type::Date LocalDate(absl::Time t) {
+  const absl::CivilDay day = absl::ToCivilDay(t, LocalZone());
   google::type::Date d;
   d.set_year(static_cast<int>(day.year()));
   d.set_month(day.month());
@@ -593,8 +602,8 @@ absl::Status VolunteersStore::Complete(const std::string& muni,
     e.set_hours(req.hours());
     e.set_request_id(cur.msg.id());
     e.set_activity_id(cur.msg.activity_id());
-    HELHED_RETURN_IF_ERROR(
-        store::InsertEntry(c, muni, kHours, cur.msg.volunteer_id(), DateKey(e.date()), "", now, e));
+    HELHED_RETURN_IF_ERROR(store::InsertEntry(c, muni, kHours, cur.msg.volunteer_id(),
+                                              DateKey(e.date()), "", now, e, e.hours()));
     v1::AccompanimentRequest m = cur.msg;
     m.set_request_state(v1::REQUEST_STATE_COMPLETED);
     m.set_hours(req.hours());
@@ -626,7 +635,7 @@ absl::Status VolunteersStore::LogHours(const std::string& muni, const v1::LogHou
     v1::HoursEntry e = req.entry();
     e.set_volunteer_id(vol.msg.id());
     HELHED_RETURN_IF_ERROR(store::InsertEntry(c, muni, kHours, vol.msg.id(), DateKey(e.date()),
-                                              req.request_id(), Now(), e));
+                                              req.request_id(), Now(), e, e.hours()));
     *out = std::move(e);
     return absl::OkStatus();
   });
@@ -701,8 +710,9 @@ absl::Status VolunteersStore::AddEvaluation(const std::string& muni,
     v1::Evaluation e = req.evaluation();
     e.set_accompaniment_id(req.accompaniment_id());
     e.set_sign_up_id(req.sign_up_id());
-    HELHED_RETURN_IF_ERROR(
-        store::InsertEntry(c, muni, kEvaluation, target, DateKey(LocalDate(Now())), "", Now(), e));
+    HELHED_RETURN_IF_ERROR(store::InsertEntry(c, muni, kEvaluation, target,
+                                              DateKey(LocalDate(Now())), "", Now(), e,
+                                              static_cast<int64_t>(e.score())));
     *out = std::move(e);
     return absl::OkStatus();
   });
@@ -842,6 +852,164 @@ absl::Status VolunteersStore::ListInactiveVolunteers(const std::string& muni, in
   return absl::OkStatus();
 }
 
+namespace {
+
+// GetMonthlyStats from the bodies: every active volunteer, hours entry of
+// the month and completed accompaniment of the municipality parsed. For
+// rows written before migration 0003, which lack the projected columns.
+absl::Status MonthlyStatsFromBodies(Connection& c, const std::string& muni, int year, int month,
+                                    v1::MonthlyStats* out) {
+  store::ListFilter f;
+  f.has_status = true;
+  f.status = v1::VOLUNTEER_STATUS_ACTIVE;
+  HELHED_ASSIGN_OR_RETURN(auto active, store::SelectAll<v1::Volunteer>(c, muni, f));
+  int n = 0;
+  for (const auto& vol : active) n += vol.consent_given();
+  out->set_active_volunteers(n);
+  const int first = year * 10000 + month * 100 + 1;
+  const int last = year * 10000 + month * 100 + 31;
+  HELHED_ASSIGN_OR_RETURN(Rows hours,
+                          c.Query("SELECT body FROM entries WHERE municipality = ? AND kind = ? AND"
+                                  " entry_date BETWEEN ? AND ?",
+                                  {muni, kHours, first, last}));
+  double total = 0;
+  for (const auto& r : hours) {
+    v1::HoursEntry e;
+    if (e.ParseFromString(r[0].AsString())) total += e.hours();
+  }
+  out->set_hours_given(total);
+  // Completed accompaniments in the month, and whether each volunteer had
+  // accompanied that citizen before.
+  store::ListFilter done;
+  done.has_status = true;
+  done.status = v1::REQUEST_STATE_COMPLETED;
+  done.include_archived = true;
+  HELHED_ASSIGN_OR_RETURN(auto completed,
+                          store::SelectAll<v1::AccompanimentRequest>(c, muni, done));
+  std::sort(completed.begin(), completed.end(), [](const auto& a, const auto& b) {
+    return TimeUtil::TimestampToMicroseconds(a.window_start()) <
+           TimeUtil::TimestampToMicroseconds(b.window_start());
+  });
+  std::set<std::pair<std::string, std::string>> seen;
+  int in_month = 0;
+  int familiar = 0;
+  int evaluations = 0;
+  double score_sum = 0;
+  for (const auto& r : completed) {
+    const auto pair = std::make_pair(r.citizen_id(), r.volunteer_id());
+    const bool known = seen.count(pair) > 0;
+    seen.insert(pair);
+    const int key = DateKey(LocalDate(ToTime(r.window_start())));
+    if (key < first || key > last) {
+      continue;
+    }
+    ++in_month;
+    familiar += known;
+    std::vector<std::pair<int64_t, v1::Evaluation>> evals;
+    HELHED_RETURN_IF_ERROR(store::SelectEntries(c, muni, kEvaluation, r.id(), 0, 10, &evals));
+    for (const auto& [seq, e] : evals) {
+      ++evaluations;
+      score_sum += e.score();
+    }
+  }
+  out->set_accompaniments_completed(in_month);
+  out->set_continuity_share(in_month == 0 ? 0.0 : static_cast<double>(familiar) / in_month);
+  out->set_evaluations(evaluations);
+  out->set_average_evaluation(evaluations == 0 ? 0.0 : score_sum / evaluations);
+  return absl::OkStatus();
+}
+
+// GetMonthlyStats from the columns of migration 0003, aggregated in SQL:
+// the same figures as MonthlyStatsFromBodies without reading a body. False
+// (and `out` untouched) when a row it needs predates the migration.
+absl::StatusOr<bool> MonthlyStatsFromColumns(Connection& c, const std::string& muni, int year,
+                                             int month, v1::MonthlyStats* out) {
+  const int active_state = static_cast<int>(RESOURCE_STATE_ACTIVE);
+  const int active_status = static_cast<int>(v1::VOLUNTEER_STATUS_ACTIVE);
+  const int completed = static_cast<int>(v1::REQUEST_STATE_COMPLETED);
+  // The keys of migration 0003 are named on MySQL: MariaDB has been seen to
+  // scan the whole table instead (docs/PERFORMANCE.md, "At national scale").
+  const std::string by_consent = store::ForceIndex(c, "volunteers_consent");
+  const std::string by_window = store::ForceIndex(c, "accompaniment_requests_window");
+  const std::string by_amount = store::ForceIndex(c, "entries_amount");
+  // Rows without the projections: fall back to the bodies.
+  HELHED_ASSIGN_OR_RETURN(
+      Rows legacy,
+      c.Query(absl::StrCat("SELECT (SELECT COUNT(*) FROM volunteers", by_consent,
+                           " WHERE municipality = ? AND status = ? AND state = ? AND consent IS"
+                           " NULL) + (SELECT COUNT(*) FROM accompaniment_requests",
+                           by_window,
+                           " WHERE municipality = ? AND status = ? AND window_start IS NULL)"),
+              {muni, active_status, active_state, muni, completed}));
+  if (legacy.empty() || legacy[0].Int(0) != 0) {
+    return false;
+  }
+  // The month in Danish local time, as LocalDate reads a window's start.
+  const absl::CivilMonth m(year, month);
+  const int64_t from =
+      absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(m.year(), m.month(), 1), LocalZone()));
+  const absl::CivilMonth next = m + 1;
+  const int64_t to = absl::ToUnixMicros(
+      absl::FromCivil(absl::CivilDay(next.year(), next.month(), 1), LocalZone()));
+  const int first = year * 10000 + month * 100 + 1;
+  const int last = year * 10000 + month * 100 + 31;
+
+  HELHED_ASSIGN_OR_RETURN(
+      Rows hours,
+      c.Query(absl::StrCat("SELECT COUNT(*) - COUNT(amount), SUM(amount) FROM entries", by_amount,
+                           " WHERE municipality = ? AND kind = ? AND entry_date BETWEEN ? AND ?"),
+              {muni, kHours, first, last}));
+  if (hours.empty() || hours[0].Int(0) != 0) {
+    return false;
+  }
+  // Evaluations of the accompaniments completed in the month (each side
+  // evaluates once, so at most two an accompaniment).
+  HELHED_ASSIGN_OR_RETURN(
+      Rows evals,
+      c.Query(absl::StrCat("SELECT COUNT(*) - COUNT(amount), COUNT(*), SUM(amount) FROM entries"
+                           " WHERE municipality = ? AND kind = ? AND parent_id IN (SELECT id FROM"
+                           " accompaniment_requests",
+                           by_window,
+                           " WHERE municipality = ? AND status = ? AND window_start >= ? AND"
+                           " window_start < ?)"),
+              {muni, kEvaluation, muni, completed, from, to}));
+  if (evals.empty() || evals[0].Int(0) != 0) {
+    return false;
+  }
+  HELHED_ASSIGN_OR_RETURN(
+      Rows active, c.Query(absl::StrCat("SELECT COUNT(*) FROM volunteers", by_consent,
+                                        " WHERE municipality = ? AND status = ? AND state = ? AND"
+                                        " consent = 1"),
+                           {muni, active_status, active_state}));
+  // Completed in the month, and how many of them by a volunteer who had
+  // completed an accompaniment of that citizen with an earlier window (the
+  // same window: the earlier row).
+  HELHED_ASSIGN_OR_RETURN(
+      Rows done,
+      c.Query(absl::StrCat(
+                  "SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM"
+                  " accompaniment_requests p WHERE p.municipality = r.municipality AND"
+                  " p.citizen_id = r.citizen_id AND p.status = r.status AND p.ref_id = r.ref_id"
+                  " AND (p.window_start < r.window_start OR (p.window_start = r.window_start AND"
+                  " p.seq < r.seq))) THEN 1 ELSE 0 END), 0) FROM accompaniment_requests r",
+                  by_window,
+                  " WHERE r.municipality = ? AND r.status = ? AND r.window_start >= ? AND"
+                  " r.window_start < ?"),
+              {muni, completed, from, to}));
+  out->set_active_volunteers(active.empty() ? 0 : static_cast<int>(active[0].Int(0)));
+  out->set_hours_given(hours[0].Double(1));
+  const int in_month = done.empty() ? 0 : static_cast<int>(done[0].Int(0));
+  const int familiar = done.empty() ? 0 : static_cast<int>(done[0].Int(1));
+  out->set_accompaniments_completed(in_month);
+  out->set_continuity_share(in_month == 0 ? 0.0 : static_cast<double>(familiar) / in_month);
+  const int evaluations = static_cast<int>(evals[0].Int(1));
+  out->set_evaluations(evaluations);
+  out->set_average_evaluation(evaluations == 0 ? 0.0 : evals[0].Double(2) / evaluations);
+  return true;
+}
+
+}  // namespace
+
 absl::Status VolunteersStore::GetMonthlyStats(const std::string& muni, int year, int month,
                                               v1::MonthlyStats* out) {
   FieldViolations v;
@@ -849,66 +1017,15 @@ absl::Status VolunteersStore::GetMonthlyStats(const std::string& muni, int year,
   check.Year("year", year, true);
   check.Range("month", month, 1, 12);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
-  out->set_year(year);
-  out->set_month(month);
   return db_->ReadTransaction([&](Connection& c) -> absl::Status {
-    store::ListFilter f;
-    f.has_status = true;
-    f.status = v1::VOLUNTEER_STATUS_ACTIVE;
-    HELHED_ASSIGN_OR_RETURN(auto active, store::SelectAll<v1::Volunteer>(c, muni, f));
-    int n = 0;
-    for (const auto& vol : active) n += vol.consent_given();
-    out->set_active_volunteers(n);
-    const int first = year * 10000 + month * 100 + 1;
-    const int last = year * 10000 + month * 100 + 31;
-    HELHED_ASSIGN_OR_RETURN(
-        Rows hours, c.Query("SELECT body FROM entries WHERE municipality = ? AND kind = ? AND"
-                            " entry_date BETWEEN ? AND ?",
-                            {muni, kHours, first, last}));
-    double total = 0;
-    for (const auto& r : hours) {
-      v1::HoursEntry e;
-      if (e.ParseFromString(r[0].AsString())) total += e.hours();
+    v1::MonthlyStats stats;
+    stats.set_year(year);
+    stats.set_month(month);
+    HELHED_ASSIGN_OR_RETURN(bool done, MonthlyStatsFromColumns(c, muni, year, month, &stats));
+    if (!done) {
+      HELHED_RETURN_IF_ERROR(MonthlyStatsFromBodies(c, muni, year, month, &stats));
     }
-    out->set_hours_given(total);
-    // Completed accompaniments in the month, and whether each volunteer had
-    // accompanied that citizen before.
-    store::ListFilter done;
-    done.has_status = true;
-    done.status = v1::REQUEST_STATE_COMPLETED;
-    done.include_archived = true;
-    HELHED_ASSIGN_OR_RETURN(auto completed,
-                            store::SelectAll<v1::AccompanimentRequest>(c, muni, done));
-    std::sort(completed.begin(), completed.end(), [](const auto& a, const auto& b) {
-      return TimeUtil::TimestampToMicroseconds(a.window_start()) <
-             TimeUtil::TimestampToMicroseconds(b.window_start());
-    });
-    std::set<std::pair<std::string, std::string>> seen;
-    int in_month = 0;
-    int familiar = 0;
-    int evaluations = 0;
-    double score_sum = 0;
-    for (const auto& r : completed) {
-      const auto pair = std::make_pair(r.citizen_id(), r.volunteer_id());
-      const bool known = seen.count(pair) > 0;
-      seen.insert(pair);
-      const int key = DateKey(LocalDate(ToTime(r.window_start())));
-      if (key < first || key > last) {
-        continue;
-      }
-      ++in_month;
-      familiar += known;
-      std::vector<std::pair<int64_t, v1::Evaluation>> evals;
-      HELHED_RETURN_IF_ERROR(store::SelectEntries(c, muni, kEvaluation, r.id(), 0, 10, &evals));
-      for (const auto& [seq, e] : evals) {
-        ++evaluations;
-        score_sum += e.score();
-      }
-    }
-    out->set_accompaniments_completed(in_month);
-    out->set_continuity_share(in_month == 0 ? 0.0 : static_cast<double>(familiar) / in_month);
-    out->set_evaluations(evaluations);
-    out->set_average_evaluation(evaluations == 0 ? 0.0 : score_sum / evaluations);
+    *out = std::move(stats);
     return absl::OkStatus();
   });
 }

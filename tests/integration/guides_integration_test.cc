@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "common/status/field_violations.h"
 #include "common/status/grpc_status.h"
+#include "common/store/database.h"
 #include "gtest/gtest.h"
 #include "helhed/guides/v1/guides_service.grpc.pb.h"
 #include "services/guides/demo/demo_loader.h"
@@ -34,6 +35,7 @@ class GuidesIntegrationTest : public ::testing::TestWithParam<Backend> {
   void SetUp() override {
     auto url = helhed::testing::NewStoreUrl(GetParam());
     ASSERT_TRUE(url.ok()) << url.status();
+    url_ = *url;
     setenv("HELHED_GUIDES_STATS_SECONDS", "1", 1);
     auto p = ServiceProcess::Start(HELHED_GUIDES_BINARY, *url);
     ASSERT_TRUE(p.ok()) << p.status();
@@ -92,6 +94,7 @@ class GuidesIntegrationTest : public ::testing::TestWithParam<Backend> {
     return resp.guidance_request();
   }
 
+  std::string url_;
   std::unique_ptr<ServiceProcess> service_;
   std::unique_ptr<v1::GuidesService::Stub> stub_;
 };
@@ -334,6 +337,118 @@ TEST_P(GuidesIntegrationTest, AcknowledgedWritesSurviveSigkill) {
     v1::GetGuidanceRequestResponse got;
     ASSERT_TRUE(stub_->GetGuidanceRequest(Ctx().get(), get, &got).ok()) << "lost " << id;
   }
+}
+
+google::type::Date InDays(int days) {
+  const absl::CivilDay d = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + days;
+  google::type::Date out;
+  out.set_year(static_cast<int>(d.year()));
+  out.set_month(d.month());
+  out.set_day(d.day());
+  return out;
+}
+
+// GetCoordinatorStats reads every guide's load from the columns of
+// migration 0003 and parses only the guides with a training expiring in the
+// window; for rows written before it (columns NULL) it parses every guide.
+// Both give the same figures, across updates and archives.
+TEST_P(GuidesIntegrationTest, CoordinatorFiguresFromColumnsAreThoseOfTheBodies) {
+  auto ids = demo::LoadDemo(service_->NewChannel(), demo::DemoOptions());
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  v1::Guide soon = NewGuide("Snart", 2);
+  v1::Guide expired = NewGuide("Udløbet", 1);
+  v1::Guide renamed = NewGuide("Før", 3);
+  v1::Guide gone = NewGuide("Væk", 1);
+  for (auto [g, days] : {std::make_pair(&soon, 10), std::make_pair(&expired, -5)}) {
+    v1::UpdateGuideRequest u;
+    *u.mutable_guide() = *g;
+    auto* t = u.mutable_guide()->add_trainings();
+    t->set_course("Førstehjælp");
+    *t->mutable_completed_date() = InDays(-700);
+    *t->mutable_valid_until() = InDays(days);
+    u.mutable_update_mask()->add_paths("trainings");
+    v1::UpdateGuideResponse r;
+    grpc::Status s = stub_->UpdateGuide(Ctx().get(), u, &r);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  v1::UpdateGuideRequest u;
+  *u.mutable_guide() = renamed;
+  u.mutable_guide()->set_display_name("Efter");
+  u.mutable_guide()->set_capacity(5);
+  u.mutable_update_mask()->add_paths("display_name");
+  u.mutable_update_mask()->add_paths("capacity");
+  v1::UpdateGuideResponse r;
+  ASSERT_TRUE(stub_->UpdateGuide(Ctx().get(), u, &r).ok());
+  v1::ArchiveGuideRequest a;
+  a.set_id(gone.id());
+  a.set_etag(gone.etag());
+  v1::ArchiveGuideResponse archived;
+  ASSERT_TRUE(stub_->ArchiveGuide(Ctx().get(), a, &archived).ok());
+
+  auto stats = [&](int within) {
+    v1::GetCoordinatorStatsRequest st;
+    st.set_training_within_days(within);
+    v1::GetCoordinatorStatsResponse out;
+    grpc::Status s = stub_->GetCoordinatorStats(Ctx().get(), st, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out.stats();
+  };
+  const v1::CoordinatorStats month = stats(30);
+  const v1::CoordinatorStats year = stats(365);
+  int named = 0;
+  for (const auto& l : month.guide_loads()) {
+    EXPECT_NE(l.guide_id(), gone.id());
+    if (l.guide_id() == renamed.id()) {
+      ++named;
+      EXPECT_EQ(l.display_name(), "Efter");
+      EXPECT_EQ(l.capacity(), 5);
+    }
+  }
+  EXPECT_EQ(named, 1);
+  std::set<std::string> expiring;
+  for (const auto& e : month.expiring_trainings()) expiring.insert(e.guide_id());
+  EXPECT_EQ(expiring.count(soon.id()), 1u);
+  EXPECT_EQ(expiring.count(expired.id()), 1u);
+  EXPECT_EQ(expiring.count(renamed.id()), 0u);
+
+  // The same from the bodies, as for guides written before 0003.
+  auto db = store::Database::Open(url_, store::StoreOptions());
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)
+                  ->Run([](store::Connection& c) {
+                    return c
+                        .Execute(
+                            "UPDATE guides SET display_name = NULL, capacity = NULL,"
+                            " training_expiry = NULL",
+                            {})
+                        .status();
+                  })
+                  .ok());
+  EXPECT_EQ(stats(30).DebugString(), month.DebugString());
+  EXPECT_EQ(stats(365).DebugString(), year.DebugString());
+}
+
+// With the columns, a guide whose trainings do not expire in the window is
+// not parsed.
+TEST_P(GuidesIntegrationTest, CoordinatorFiguresParseOnlyGuidesWithExpiringTrainings) {
+  v1::Guide a = NewGuide("Anna", 2);  // training valid until 2100
+  v1::Guide b = NewGuide("Bo", 3);
+  auto db = store::Database::Open(url_, store::StoreOptions());
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)
+                  ->Run([](store::Connection& c) {
+                    return c.Execute("UPDATE guides SET body = X'00'", {}).status();
+                  })
+                  .ok());
+  v1::GetCoordinatorStatsRequest st;
+  v1::GetCoordinatorStatsResponse stats;
+  grpc::Status s = stub_->GetCoordinatorStats(Ctx().get(), st, &stats);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(stats.stats().guide_loads_size(), 2);
+  EXPECT_EQ(stats.stats().guide_loads(0).guide_id(), a.id());
+  EXPECT_EQ(stats.stats().guide_loads(0).display_name(), "Anna");
+  EXPECT_EQ(stats.stats().guide_loads(1).capacity(), 3);
+  EXPECT_EQ(stats.stats().expiring_trainings_size(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, GuidesIntegrationTest,

@@ -788,6 +788,89 @@ TEST_P(HousingIntegrationTest, AcknowledgedWritesSurviveSigkill) {
   EXPECT_EQ(GetUnit(first.id()).unit_status(), v1::UNIT_STATUS_AVAILABLE);
 }
 
+// GetHousingStats sums the waiting applications in SQL over the column
+// applications.waiting_from (migration 0003); for rows written before it
+// (the column NULL) it reads the bodies. Both give the same figures, across
+// offers, updates and archives.
+TEST_P(HousingIntegrationTest, WaitingFromTheColumnIsWhatTheBodiesGive) {
+  auto ids = demo::LoadDemo(service_->NewChannel(), demo::DemoOptions());
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  NewApp("c-waited", v1::SITUATION_STREET, 40);
+  v1::Application rescreened = NewApp("c-rescreened", v1::SITUATION_STREET, 300);
+  v1::Application gone = NewApp("c-gone", v1::SITUATION_SOFA_SURFING, 500);
+  v1::Application offered = NewApp("c-offered", v1::SITUATION_LEAVING_PRISON, 9);
+  v1::HousingUnit home = NewUnit(v1::UNIT_TYPE_HOUSING_FIRST, 1, 4000);
+  ASSERT_TRUE(Offer(home.id(), offered.id(), nullptr).ok());  // OFFERED still waits
+
+  v1::GetHousingStatsResponse before;
+  ASSERT_TRUE(stub_->GetHousingStats(Ctx().get(), v1::GetHousingStatsRequest(), &before).ok());
+  v1::UpdateApplicationRequest update;
+  *update.mutable_application() = rescreened;
+  *update.mutable_application()->mutable_screening_date() = DaysAgo(3);
+  update.mutable_update_mask()->add_paths("screening_date");
+  v1::UpdateApplicationResponse updated;
+  grpc::Status s = stub_->UpdateApplication(Ctx().get(), update, &updated);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  v1::ArchiveApplicationRequest archive;
+  archive.set_id(gone.id());
+  archive.set_etag(gone.etag());
+  v1::ArchiveApplicationResponse archived;
+  ASSERT_TRUE(stub_->ArchiveApplication(Ctx().get(), archive, &archived).ok());
+
+  v1::GetHousingStatsResponse after;
+  ASSERT_TRUE(stub_->GetHousingStats(Ctx().get(), v1::GetHousingStatsRequest(), &after).ok());
+  auto street = [](const v1::HousingStats& st) {
+    for (const auto& w : st.waiting()) {
+      if (w.situation() == v1::SITUATION_STREET) return w;
+    }
+    return v1::WaitingApplications();
+  };
+  EXPECT_EQ(street(after.stats()).count(), street(before.stats()).count());
+  EXPECT_GE(street(before.stats()).max_waiting_days(), 300);
+  EXPECT_NEAR(street(after.stats()).mean_waiting_days() * street(after.stats()).count(),
+              street(before.stats()).mean_waiting_days() * street(before.stats()).count() - 297,
+              1e-6);
+
+  // The same from the bodies, as for applications written before 0003.
+  auto db = store::Database::Open(url_, store::StoreOptions());
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)
+                  ->Run([](store::Connection& c) {
+                    return c.Execute("UPDATE applications SET waiting_from = NULL", {}).status();
+                  })
+                  .ok());
+  v1::GetHousingStatsResponse bodies;
+  ASSERT_TRUE(stub_->GetHousingStats(Ctx().get(), v1::GetHousingStatsRequest(), &bodies).ok());
+  after.mutable_stats()->clear_computed_time();
+  bodies.mutable_stats()->clear_computed_time();
+  EXPECT_EQ(bodies.stats().DebugString(), after.stats().DebugString());
+  EXPECT_EQ(bodies.stats().waiting_size(), 8);
+}
+
+// With the column, the figures read no application's body.
+TEST_P(HousingIntegrationTest, WaitingIsSummedWithoutReadingApplications) {
+  NewApp("c-a", v1::SITUATION_STREET, 10);
+  NewApp("c-b", v1::SITUATION_STREET, 30);
+  NewApp("c-c", v1::SITUATION_SHELTER, 7);
+  auto db = store::Database::Open(url_, store::StoreOptions());
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)
+                  ->Run([](store::Connection& c) {
+                    return c.Execute("UPDATE applications SET body = X'00'", {}).status();
+                  })
+                  .ok());
+  v1::GetHousingStatsResponse stats;
+  grpc::Status s = stub_->GetHousingStats(Ctx().get(), v1::GetHousingStatsRequest(), &stats);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(stats.stats().waiting_size(), 2);
+  EXPECT_EQ(stats.stats().waiting(0).situation(), v1::SITUATION_STREET);
+  EXPECT_EQ(stats.stats().waiting(0).count(), 2);
+  EXPECT_DOUBLE_EQ(stats.stats().waiting(0).mean_waiting_days(), 20);
+  EXPECT_EQ(stats.stats().waiting(0).max_waiting_days(), 30);
+  EXPECT_EQ(stats.stats().waiting(1).count(), 1);
+  EXPECT_EQ(stats.stats().waiting(1).max_waiting_days(), 7);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, HousingIntegrationTest,
                          ::testing::ValuesIn(helhed::testing::TestBackends()),
                          [](const ::testing::TestParamInfo<Backend>& p) {

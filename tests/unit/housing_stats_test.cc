@@ -1,6 +1,9 @@
 // Tests of the housing figures (services/housing/domain/stats): each figure
 // on small hand-made records with exact expected numbers, the edges of every
 // threshold, and how archived records count.
+#include <algorithm>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -218,6 +221,45 @@ TEST(HousingStatsTest, WaitingDaysUseTheUtcDayOfNow) {
   s = ComputeStats({}, apps, {}, {}, kTemporaryDays, late + absl::Hours(1));
   ASSERT_EQ(s.waiting_size(), 1);
   EXPECT_EQ(s.waiting(0).max_waiting_days(), 2);
+}
+
+// The store sums `waiting` in SQL from WaitingFromDay per application:
+// days = max(0, TodayNumber(now) - day), count, sum and max per situation.
+// That arithmetic gives what WaitingOf computes from the bodies.
+TEST(HousingStatsTest, WaitingFromDayGivesTheDaysOfWaitingOf) {
+  std::vector<v1::Application> apps;
+  apps.push_back(App(v1::SITUATION_STREET, v1::APPLICATION_STATUS_ACTIVE, kToday - 10));
+  apps.push_back(App(v1::SITUATION_STREET, v1::APPLICATION_STATUS_OFFERED, kToday - 4000));
+  apps.push_back(App(v1::SITUATION_STREET, v1::APPLICATION_STATUS_ACTIVE, kToday + 3));  // 0
+  apps.push_back(App(v1::SITUATION_SHELTER, v1::APPLICATION_STATUS_ACTIVE, kToday));
+  v1::Application undated = App(v1::SITUATION_SHELTER, v1::APPLICATION_STATUS_ACTIVE, kToday);
+  undated.clear_screening_date();  // 0 days
+  apps.push_back(undated);
+  v1::Application unset = App(v1::SITUATION_SHELTER, v1::APPLICATION_STATUS_ACTIVE, kToday);
+  *unset.mutable_screening_date() = google::type::Date();  // 0-0-0: 0 days
+  apps.push_back(unset);
+  for (const absl::Time now : {kNow, kNow + absl::Hours(12), kNow - absl::Hours(12)}) {
+    std::map<int, WaitingDays> summed;
+    for (const auto& a : apps) {
+      const int64_t day = WaitingFromDay(a);
+      const int64_t days = day < TodayNumber(now) ? TodayNumber(now) - day : 0;
+      WaitingDays& d = summed[a.situation()];
+      ++d.count;
+      d.sum += days;
+      d.max = std::max<int>(d.max, static_cast<int>(days));
+    }
+    const std::map<int, WaitingDays> expected = WaitingOf(apps, now);
+    ASSERT_EQ(summed.size(), expected.size());
+    for (const auto& [situation, d] : expected) {
+      EXPECT_EQ(summed[situation].count, d.count) << situation;
+      EXPECT_EQ(summed[situation].sum, d.sum) << situation;
+      EXPECT_EQ(summed[situation].max, d.max) << situation;
+    }
+    EXPECT_EQ(ComputeStatsWithWaiting({}, summed, {}, {}, kTemporaryDays, now).SerializeAsString(),
+              ComputeStats({}, apps, {}, {}, kTemporaryDays, now).SerializeAsString());
+  }
+  EXPECT_EQ(WaitingFromDay(undated), kNotDated);
+  EXPECT_EQ(WaitingFromDay(apps[0]), TodayNumber(kNow) - 10);
 }
 
 TEST(HousingStatsTest, LongStaysAreMoreThanNDaysInTemporaryPlaces) {

@@ -57,11 +57,49 @@ struct Days {
 
 }  // namespace
 
+std::map<int, WaitingDays> WaitingOf(const std::vector<v1::Application>& apps, absl::Time now) {
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+  std::map<int, Days> waiting;
+  for (const v1::Application& a : apps) {
+    if (Archived(a.state()) || (a.application_status() != v1::APPLICATION_STATUS_ACTIVE &&
+                                a.application_status() != v1::APPLICATION_STATUS_OFFERED)) {
+      continue;
+    }
+    const bool dated = a.has_screening_date() && IsSet(a.screening_date());
+    waiting[a.situation()].Add(dated ? DaysBetween(DayOf(a.screening_date()), today) : 0);
+  }
+  std::map<int, WaitingDays> out;
+  for (const auto& [situation, d] : waiting) {
+    out[situation] = WaitingDays{d.count, d.sum, d.max};
+  }
+  return out;
+}
+
+int64_t WaitingFromDay(const v1::Application& a) {
+  if (!a.has_screening_date() || !IsSet(a.screening_date())) {
+    return kNotDated;
+  }
+  return DayOf(a.screening_date()) - absl::CivilDay(1970, 1, 1);
+}
+
+int64_t TodayNumber(absl::Time now) {
+  return absl::ToCivilDay(now, absl::UTCTimeZone()) - absl::CivilDay(1970, 1, 1);
+}
+
 v1::HousingStats ComputeStats(const std::vector<v1::HousingUnit>& units,
                               const std::vector<v1::Application>& apps,
                               const std::vector<v1::Offer>& offers,
                               const std::vector<v1::Tenancy>& tenancies, int temporary_days,
                               absl::Time now) {
+  return ComputeStatsWithWaiting(units, WaitingOf(apps, now), offers, tenancies, temporary_days,
+                                 now);
+}
+
+v1::HousingStats ComputeStatsWithWaiting(const std::vector<v1::HousingUnit>& units,
+                                         const std::map<int, WaitingDays>& waiting,
+                                         const std::vector<v1::Offer>& offers,
+                                         const std::vector<v1::Tenancy>& tenancies,
+                                         int temporary_days, absl::Time now) {
   v1::HousingStats out;
   const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
 
@@ -83,20 +121,14 @@ v1::HousingStats ComputeStats(const std::vector<v1::HousingUnit>& units,
   }
 
   // Waiting applications, by situation.
-  std::map<int, Days> waiting;
-  for (const v1::Application& a : apps) {
-    if (Archived(a.state()) || (a.application_status() != v1::APPLICATION_STATUS_ACTIVE &&
-                                a.application_status() != v1::APPLICATION_STATUS_OFFERED)) {
+  for (const auto& [situation, d] : waiting) {
+    if (d.count == 0) {
       continue;
     }
-    const bool dated = a.has_screening_date() && IsSet(a.screening_date());
-    waiting[a.situation()].Add(dated ? DaysBetween(DayOf(a.screening_date()), today) : 0);
-  }
-  for (const auto& [situation, d] : waiting) {
     v1::WaitingApplications* row = out.add_waiting();
     row->set_situation(static_cast<v1::Situation>(situation));
     row->set_count(d.count);
-    row->set_mean_waiting_days(d.Mean());
+    row->set_mean_waiting_days(static_cast<double>(d.sum) / d.count);
     row->set_max_waiting_days(d.max);
   }
 

@@ -2,6 +2,8 @@
 #ifndef HELHED_SERVICES_HOUSING_DOMAIN_STATS_H_
 #define HELHED_SERVICES_HOUSING_DOMAIN_STATS_H_
 
+#include <cstdint>
+#include <map>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -33,6 +35,35 @@ v1::HousingStats ComputeStats(const std::vector<v1::HousingUnit>& units,
                               const std::vector<v1::Offer>& offers,
                               const std::vector<v1::Tenancy>& tenancies, int temporary_days,
                               absl::Time now);
+
+// Whole days waited by the applications of one situation: how many, their
+// sum and the largest (what `waiting` reports, before the mean).
+struct WaitingDays {
+  int count = 0;
+  int64_t sum = 0;
+  int max = 0;
+};
+
+// `waiting` of ComputeStats, from the applications: per situation (the enum
+// value), as documented above.
+std::map<int, WaitingDays> WaitingOf(const std::vector<v1::Application>& apps, absl::Time now);
+
+// The day an application's waiting is counted from, in days since
+// 1970-01-01: its screening date when set, otherwise kNotDated (it counts 0
+// days). What the store projects into a column (migration 0003) so that
+// `waiting` can be summed in SQL: days = max(0, TodayNumber(now) - day).
+constexpr int64_t kNotDated = 2147483647;
+int64_t WaitingFromDay(const v1::Application& a);
+int64_t TodayNumber(absl::Time now);
+
+// ComputeStats with `waiting` already summed per situation (e.g. by SQL from
+// WaitingFromDay); the same result as ComputeStats with the applications
+// whose WaitingOf it is.
+v1::HousingStats ComputeStatsWithWaiting(const std::vector<v1::HousingUnit>& units,
+                                         const std::map<int, WaitingDays>& waiting,
+                                         const std::vector<v1::Offer>& offers,
+                                         const std::vector<v1::Tenancy>& tenancies,
+                                         int temporary_days, absl::Time now);
 
 }  // namespace helhed::housing
 
