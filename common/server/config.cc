@@ -155,4 +155,12 @@ absl::StatusOr<ServerConfig> LoadConfig(int argc, char** argv, ServerConfig defa
   return c;
 }
 
+int PositiveEnvInt(const char* name, int fallback) {
+  int v = fallback;
+  if (const char* e = std::getenv(name); e != nullptr) {
+    if (!absl::SimpleAtoi(e, &v) || v < 1) v = fallback;
+  }
+  return v;
+}
+
 }  // namespace helhed::server

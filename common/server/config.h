@@ -53,6 +53,11 @@ absl::StatusOr<ServerConfig> LoadConfig(int argc, char** argv, ServerConfig defa
 
 std::string Usage(const ServerConfig& defaults);
 
+// A positive whole number from the environment variable `name`, or
+// `fallback` when it is unset, malformed or below 1 (a service's own tuning
+// variables, e.g. HELHED_HOUSING_EXPIRY_SECONDS).
+int PositiveEnvInt(const char* name, int fallback);
+
 }  // namespace helhed::server
 
 #endif  // HELHED_COMMON_SERVER_CONFIG_H_

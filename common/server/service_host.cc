@@ -60,6 +60,42 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
   return grpc::SslServerCredentials(opts);
 }
 
+// The descriptors of the registered services' methods; NOT_FOUND naming a
+// service the generated descriptor pool does not know.
+absl::StatusOr<std::vector<const google::protobuf::MethodDescriptor*>> MethodsOf(
+    const std::vector<RegisteredService>& services) {
+  std::vector<const google::protobuf::MethodDescriptor*> out;
+  for (const auto& s : services) {
+    const auto* desc =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(s.full_name);
+    if (desc == nullptr) {
+      return absl::NotFoundError(s.full_name);
+    }
+    for (int i = 0; i < desc->method_count(); ++i) {
+      out.push_back(desc->method(i));
+    }
+  }
+  return out;
+}
+
+// Every full method path the server answers, for the bounded method label of
+// the server metrics: health, reflection, the services', the runtime's extra.
+absl::StatusOr<std::vector<std::string>> ServedMethods(
+    const std::vector<RegisteredService>& services, const Runtime& runtime) {
+  auto descs = MethodsOf(services);
+  if (!descs.ok()) return descs.status();
+  std::vector<std::string> methods = {
+      "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"};
+  for (const auto* m : *descs) {
+    methods.push_back(absl::StrCat("/", m->service()->full_name(), "/", m->name()));
+  }
+  for (const auto& m : runtime.extra_methods) {
+    methods.push_back(m);
+  }
+  return methods;
+}
+
 }  // namespace
 
 void LogInternalError(grpc::CallbackServerContext* ctx, const absl::Status& status) {
@@ -139,25 +175,14 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   runtime.registry = registry.get();
   std::vector<RegisteredService> services = make(runtime);
 
-  std::vector<std::string> methods = {
-      "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
-      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"};
-  for (const auto& s : services) {
-    const auto* desc =
-        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(s.full_name);
-    if (desc == nullptr) {
-      log::Error("unknown service name", log::Fields(svc).Str("name", s.full_name));
-      return 1;
-    }
-    for (int i = 0; i < desc->method_count(); ++i) {
-      methods.push_back(absl::StrCat("/", s.full_name, "/", desc->method(i)->name()));
-    }
-  }
-  for (const auto& m : runtime.extra_methods) {
-    methods.push_back(m);
+  auto methods = ServedMethods(services, runtime);
+  if (!methods.ok()) {
+    log::Error("unknown service name",
+               log::Fields(svc).Str("name", std::string(methods.status().message())));
+    return 1;
   }
   observability::GrpcServerMetrics grpc_metrics(*registry, cfg.service_name, HELHED_VERSION,
-                                                methods);
+                                                *methods);
 
   auto creds = Credentials(cfg);
   if (!creds.ok()) {
@@ -279,6 +304,72 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   db->Close();
   log::Info("stopped", svc);
   return 0;
+}
+
+absl::StatusOr<std::unique_ptr<InProcessHost>> InProcessHost::Start(
+    ServerConfig config, const std::vector<store::MigrationFile>& migrations,
+    const ServiceFactory& make) {
+  std::unique_ptr<InProcessHost> h(new InProcessHost());
+  h->config_ = std::move(config);
+  h->registry_ = std::make_shared<prometheus::Registry>();
+  store::StoreOptions store_options;
+  store_options.pool_size = h->config_.store_pool;
+  auto opened = store::Database::Open(h->config_.store_url, store_options);
+  if (!opened.ok()) return opened.status();
+  h->db_ = *std::move(opened);
+  if (absl::Status migrated = h->db_->Migrate(migrations); !migrated.ok()) return migrated;
+  h->pool_ = std::make_unique<WorkPool>(h->config_.workers);
+  h->runtime_.config = &h->config_;
+  h->runtime_.db = h->db_.get();
+  h->runtime_.pool = h->pool_.get();
+  h->runtime_.registry = h->registry_.get();
+  h->services_ = make(h->runtime_);
+  auto descs = MethodsOf(h->services_);
+  if (!descs.ok()) return descs.status();
+  h->methods_ = *std::move(descs);
+  auto methods = ServedMethods(h->services_, h->runtime_);
+  if (!methods.ok()) return methods.status();
+  h->grpc_metrics_ = std::make_unique<observability::GrpcServerMetrics>(
+      *h->registry_, h->config_.service_name, HELHED_VERSION, *methods);
+
+  grpc::ServerBuilder builder;
+  for (auto& s : h->services_) {
+    builder.RegisterService(s.service.get());
+  }
+  if (h->runtime_.generic_service != nullptr) {
+    builder.RegisterCallbackGenericService(h->runtime_.generic_service);
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<observability::MetricsInterceptorFactory>(
+      h->grpc_metrics_.get(), h->runtime_.principal_from_metadata));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  h->server_ = builder.BuildAndStart();
+  if (h->server_ == nullptr) {
+    return absl::InternalError("cannot start the in-process server");
+  }
+  h->channel_ = h->server_->InProcessChannel(grpc::ChannelArguments());
+  return h;
+}
+
+std::shared_ptr<grpc::Channel> InProcessHost::InProcessChannelWithInterceptors(
+    std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+        interceptors) const {
+  return server_->experimental().InProcessChannelWithInterceptors(grpc::ChannelArguments(),
+                                                                  std::move(interceptors));
+}
+
+InProcessHost::~InProcessHost() {
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      std::chrono::milliseconds(absl::ToInt64Milliseconds(config_.drain)));
+    server_->Wait();
+  }
+  if (pool_ != nullptr) pool_->Stop();
+  for (auto& hook : runtime_.stop_hooks) {
+    hook();
+  }
+  if (db_ != nullptr) db_->Close();
 }
 
 }  // namespace helhed::server

@@ -21,12 +21,17 @@
 #include <string>
 #include <vector>
 
+#include "common/observability/grpc_metrics.h"
 #include "common/server/config.h"
 #include "common/server/work_pool.h"
 #include "common/store/database.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/channel.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/impl/service_type.h"
+#include "grpcpp/server.h"
+#include "grpcpp/support/client_interceptor.h"
 #include "prometheus/registry.h"
 
 namespace helhed::server {
@@ -64,6 +69,45 @@ using ServiceFactory = std::function<std::vector<RegisteredService>(Runtime&)>;
 // Runs until SIGTERM/SIGINT; returns the process exit code.
 int RunService(ServerConfig defaults, int argc, char** argv,
                const std::vector<store::MigrationFile>& migrations, const ServiceFactory& make);
+
+// A service's real wiring (the factory its main passes to RunService) run
+// inside this process, without a listening port: the same services, store
+// (with migrations) and metrics/log interceptor, reached through channel().
+// For the fuzz targets (tests/fuzz), which call every RPC in-process.
+class InProcessHost {
+ public:
+  // `config` needs service_name and store_url; the rest keeps its defaults.
+  static absl::StatusOr<std::unique_ptr<InProcessHost>> Start(
+      ServerConfig config, const std::vector<store::MigrationFile>& migrations,
+      const ServiceFactory& make);
+  // Drains the server, stops the pool and the services' background work,
+  // closes the store.
+  ~InProcessHost();
+  InProcessHost(const InProcessHost&) = delete;
+  InProcessHost& operator=(const InProcessHost&) = delete;
+
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  // Another in-process channel whose calls pass through `interceptors`.
+  std::shared_ptr<grpc::Channel> InProcessChannelWithInterceptors(
+      std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+          interceptors) const;
+  // Every method of the registered services, in declaration order.
+  const std::vector<const google::protobuf::MethodDescriptor*>& methods() const { return methods_; }
+
+ private:
+  InProcessHost() = default;
+
+  ServerConfig config_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<WorkPool> pool_;
+  Runtime runtime_;
+  std::vector<RegisteredService> services_;
+  std::unique_ptr<observability::GrpcServerMetrics> grpc_metrics_;
+  std::unique_ptr<grpc::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::vector<const google::protobuf::MethodDescriptor*> methods_;
+};
 
 }  // namespace helhed::server
 

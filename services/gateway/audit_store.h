@@ -16,7 +16,6 @@
 
 namespace helhed::gateway {
 
-namespace v1 = ::helhed::gateway::v1;
 
 class AuditStore {
  public:

@@ -22,6 +22,22 @@ namespace gv1 = ::helhed::guides::v1;
 // ---------------------------------------------------------------------------
 // Per-kind rules of the guide service.
 
+// The earliest valid_until of a guide's trainings (valid dates only), in
+// days since 1970-01-01; kNoTrainingExpiry when none has one. Projected into
+// guides.training_expiry (migration 0003) so that the coordinator's figures
+// parse only the guides with a training about to expire.
+constexpr int64_t kNoTrainingExpiry = 2147483647;
+inline int64_t TrainingExpiry(const gv1::Guide& m) {
+  int64_t out = kNoTrainingExpiry;
+  for (const auto& t : m.trainings()) {
+    if (!IsValidDate(t.valid_until())) continue;
+    const auto& d = t.valid_until();
+    out = std::min<int64_t>(
+        out, absl::CivilDay(d.year(), d.month(), d.day()) - absl::CivilDay(1970, 1, 1));
+  }
+  return out;
+}
+
 template <>
 struct Kind<gv1::Guide> {
   static constexpr const char* kTable = "guides";
@@ -35,6 +51,10 @@ struct Kind<gv1::Guide> {
   static absl::StatusOr<Projection> Prepare(Connection&, const std::string&, gv1::Guide& m, bool) {
     Projection p;
     p.status = m.status();
+    // Migration 0003: what GetCoordinatorStats reports of every guide.
+    p.columns.emplace_back("display_name", m.display_name());
+    p.columns.emplace_back("capacity", static_cast<int64_t>(m.capacity()));
+    p.columns.emplace_back("training_expiry", TrainingExpiry(m));
     for (const auto& e : m.experiences()) {
       p.tags.push_back(absl::StrCat("exp:", e.tag()));
     }
@@ -605,10 +625,12 @@ absl::Status GuidesStore::AssignBatch(const std::string& muni, bool dry_run,
   if (dry_run) {
     return absl::OkStatus();
   }
-  for (const auto& [ri, gi] : exact.assignments) {
+  for (const auto& assignment : exact.assignments) {
+    const auto& request = open[assignment.first];
+    const auto& guide = states[assignment.second].guide;
     v1::Match m;
     absl::Status s = db_->Transaction([&](Connection& c) {
-      return ProposeInTx(c, muni, open[ri].id(), states[gi].guide.id(), open[ri].etag(), &m);
+      return ProposeInTx(c, muni, request.id(), guide.id(), request.etag(), &m);
     });
     if (s.ok()) {
       *out->add_proposals() = std::move(m);
@@ -680,8 +702,39 @@ absl::Status GuidesStore::Stats(const std::string& muni, int training_within_day
       d->set_reason(reason);
       d->set_count(n);
     }
-    HELHED_ASSIGN_OR_RETURN(auto guides, store::SelectAll<v1::Guide>(c, muni, store::ListFilter()));
     const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+    // Every active guide from the columns of migration 0003, in seq order;
+    // the body only of a guide with a training expiring within the window.
+    // While any guide predates the migration, every guide's body.
+    const int64_t horizon =
+        (today - absl::CivilDay(1970, 1, 1)) + static_cast<int64_t>(training_within_days);
+    HELHED_ASSIGN_OR_RETURN(
+        Rows projected,
+        c.Query(absl::StrCat("SELECT id, display_name, capacity, CASE WHEN training_expiry <= ?"
+                             " THEN body ELSE NULL END, training_expiry IS NULL FROM guides",
+                             store::ForceIndex(c, "guides_list"),
+                             " WHERE municipality = ? AND state = ? ORDER BY seq"),
+                {horizon, muni, static_cast<int>(helhed::common::v1::RESOURCE_STATE_ACTIVE)}));
+    bool legacy = false;
+    for (const auto& r : projected) {
+      legacy = legacy || r.Int(4) != 0;
+    }
+    std::vector<v1::Guide> guides;
+    if (legacy) {
+      HELHED_ASSIGN_OR_RETURN(guides, store::SelectAll<v1::Guide>(c, muni, store::ListFilter()));
+    } else {
+      guides.resize(projected.size());
+      for (size_t i = 0; i < projected.size(); ++i) {
+        const auto& r = projected[i];
+        v1::Guide& g = guides[i];
+        if (!r.IsNull(3) && !g.ParseFromString(r[3].AsString())) {
+          return absl::DataLossError("stored guide is unreadable");
+        }
+        g.set_id(r.Str(0));
+        g.set_display_name(r.Str(1));
+        g.set_capacity(static_cast<int32_t>(r.Int(2)));
+      }
+    }
     for (const auto& g : guides) {
       auto* l = out->add_guide_loads();
       l->set_guide_id(g.id());

@@ -24,7 +24,6 @@
 
 namespace helhed::guides {
 
-namespace v1 = ::helhed::guides::v1;
 using Clock = std::function<absl::Time()>;
 
 class GuidesStore {

@@ -134,11 +134,11 @@ grpc::ServerUnaryReactor* HousingServiceImpl::WithdrawApplication(
       });
 }
 
-grpc::ServerUnaryReactor* HousingServiceImpl::GetPriorityRule(grpc::CallbackServerContext* ctx,
-                                                              const v1::GetPriorityRuleRequest* req,
-                                                              v1::GetPriorityRuleResponse* resp) {
+grpc::ServerUnaryReactor* HousingServiceImpl::GetPriorityRule(
+    grpc::CallbackServerContext* ctx, const v1::GetPriorityRuleRequest* /*req*/,
+    v1::GetPriorityRuleResponse* resp) {
   return server::ServeRead(
-      ctx, pool_, inline_reads_, [this, req, resp](const auth::Principal& p) -> absl::Status {
+      ctx, pool_, inline_reads_, [this, resp](const auth::Principal& p) -> absl::Status {
         const std::string& m = p.municipality_code();
         bool is_default = false;
         HELHED_RETURN_IF_ERROR(store_.GetRule(m, resp->mutable_rule(), &is_default));

@@ -20,7 +20,6 @@
 
 namespace helhed::housing {
 
-namespace v1 = ::helhed::housing::v1;
 using Clock = std::function<absl::Time()>;
 
 class HousingStore {

@@ -23,7 +23,6 @@
 
 namespace helhed::volunteers {
 
-namespace v1 = ::helhed::volunteers::v1;
 using Clock = std::function<absl::Time()>;
 
 class VolunteersStore {

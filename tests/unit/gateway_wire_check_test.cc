@@ -43,6 +43,19 @@ TEST(WireCheckTest, RefusesBytesThatAreNoMessage) {
       absl::StatusCode::kInvalidArgument);
 }
 
+// Found by tests/fuzz/gateway_fuzz: a truncated or zero tag is no message
+// (protobuf refuses it; the backend would have answered INTERNAL).
+TEST(WireCheckTest, RefusesATruncatedOrZeroTag) {
+  const auto* type = hv1::ListOffersRequest::descriptor();
+  EXPECT_EQ(CheckWire(type, std::string("\xc6", 1)).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckWire(type, std::string("\x10\x01\x00", 3)).code(),
+            absl::StatusCode::kInvalidArgument);
+  // An overlong (six-byte) tag varint.
+  EXPECT_EQ(CheckWire(type, std::string("\xed\xff\xc4\xff\xff\x3f\xff\xff\x00\x01", 10)).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(CheckWire(type, std::string("\x28\x01", 2)).ok());
+}
+
 TEST(WireCheckTest, CitizenIdForm) {
   EXPECT_TRUE(IsCitizenId("demo-730-h1"));
   EXPECT_TRUE(IsCitizenId(std::string(64, 'a')));

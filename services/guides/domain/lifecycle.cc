@@ -6,7 +6,6 @@
 
 namespace helhed::guides {
 
-namespace v1 = ::helhed::guides::v1;
 
 namespace {
 

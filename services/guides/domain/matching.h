@@ -49,7 +49,6 @@
 
 namespace helhed::guides {
 
-namespace v1 = ::helhed::guides::v1;
 
 struct GuideState {
   v1::Guide guide;

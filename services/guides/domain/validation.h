@@ -11,7 +11,6 @@
 
 namespace helhed::guides {
 
-namespace v1 = ::helhed::guides::v1;
 
 void ValidateGuide(const v1::Guide& m, const std::string& p, FieldViolations& v);
 void ValidateGuidanceRequest(const v1::GuidanceRequest& m, const std::string& p,

@@ -6,7 +6,6 @@
 
 namespace helhed::housing {
 
-namespace v1 = ::helhed::housing::v1;
 
 namespace {
 

@@ -17,7 +17,6 @@
 
 namespace helhed::housing {
 
-namespace v1 = ::helhed::housing::v1;
 
 // The built-in rule, used until a municipality sets its own:
 //   street 40, shelter 30, leaving prison 30, leaving treatment 30,

@@ -12,7 +12,6 @@
 
 namespace helhed::housing {
 
-namespace v1 = ::helhed::housing::v1;
 
 // A four-digit Danish postcode, 1000-9999.
 bool IsPostcode(const std::string& s);

@@ -6,7 +6,6 @@
 
 namespace helhed::volunteers {
 
-namespace v1 = ::helhed::volunteers::v1;
 
 namespace {
 

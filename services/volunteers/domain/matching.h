@@ -56,7 +56,6 @@
 
 namespace helhed::volunteers {
 
-namespace v1 = ::helhed::volunteers::v1;
 
 struct MatchContext {
   // The request (its window, place, needs, language, preferences).

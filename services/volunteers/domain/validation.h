@@ -11,7 +11,6 @@
 
 namespace helhed::volunteers {
 
-namespace v1 = ::helhed::volunteers::v1;
 
 void ValidateOrganisation(const v1::Organisation& m, const std::string& p, FieldViolations& v);
 void ValidateVolunteer(const v1::Volunteer& m, const std::string& p, FieldViolations& v);

@@ -1,0 +1,24 @@
+#include "services/guides/wiring.h"
+
+#include "absl/time/clock.h"
+
+namespace helhed::guides {
+
+std::vector<server::RegisteredService> Wiring::operator()(server::Runtime& rt) {
+  tokens_ = std::make_unique<store::PageTokens>(rt.config->page_token_key);
+  store_ = std::make_unique<GuidesStore>(rt.db, tokens_.get(), [] { return absl::Now(); });
+  // An embedded SQLite file answers a get in microseconds and cannot hang
+  // on a network: serve gets inline there (see docs/PERFORMANCE.md).
+  // HELHED_GUIDES_STATS_SECONDS: how often the gauges are recomputed (default 15).
+  exporter_ = std::make_unique<StatsExporter>(
+      *store_, *rt.registry,
+      absl::Seconds(server::PositiveEnvInt("HELHED_GUIDES_STATS_SECONDS", 15)));
+  rt.stop_hooks.push_back([this] { exporter_->Stop(); });
+  const bool inline_reads = rt.db->dialect() == store::Dialect::kSqlite;
+  std::vector<server::RegisteredService> services;
+  services.push_back({v1::GuidesService::service_full_name(),
+                      std::make_unique<GuidesServiceImpl>(*store_, *rt.pool, inline_reads)});
+  return services;
+}
+
+}  // namespace helhed::guides

@@ -1,0 +1,35 @@
+// The guides process's services over a server::Runtime: the factory its
+// main() passes to server::RunService, and the fuzz target to
+// server::InProcessHost, so both run the same wiring. Owns what the services
+// share (page tokens, store, background work); must outlive the server.
+#ifndef HELHED_SERVICES_GUIDES_WIRING_H_
+#define HELHED_SERVICES_GUIDES_WIRING_H_
+
+#include <memory>
+#include <vector>
+
+#include "common/server/service_host.h"
+#include "common/store/paging.h"
+#include "services/guides/guides_service.h"
+#include "services/guides/guides_store.h"
+#include "services/guides/stats_exporter.h"
+
+namespace helhed::store {
+const std::vector<MigrationFile>& GuidesMigrations();
+}
+
+namespace helhed::guides {
+
+class Wiring {
+ public:
+  std::vector<server::RegisteredService> operator()(server::Runtime& rt);
+
+ private:
+  std::unique_ptr<store::PageTokens> tokens_;
+  std::unique_ptr<GuidesStore> store_;
+  std::unique_ptr<StatsExporter> exporter_;
+};
+
+}  // namespace helhed::guides
+
+#endif  // HELHED_SERVICES_GUIDES_WIRING_H_

@@ -1,0 +1,35 @@
+// The volunteers process's services over a server::Runtime: the factory its
+// main() passes to server::RunService, and the fuzz target to
+// server::InProcessHost, so both run the same wiring. Owns what the services
+// share (page tokens, store, background work); must outlive the server.
+#ifndef HELHED_SERVICES_VOLUNTEERS_WIRING_H_
+#define HELHED_SERVICES_VOLUNTEERS_WIRING_H_
+
+#include <memory>
+#include <vector>
+
+#include "common/server/service_host.h"
+#include "common/store/paging.h"
+#include "services/volunteers/stats_exporter.h"
+#include "services/volunteers/volunteers_service.h"
+#include "services/volunteers/volunteers_store.h"
+
+namespace helhed::store {
+const std::vector<MigrationFile>& VolunteersMigrations();
+}
+
+namespace helhed::volunteers {
+
+class Wiring {
+ public:
+  std::vector<server::RegisteredService> operator()(server::Runtime& rt);
+
+ private:
+  std::unique_ptr<store::PageTokens> tokens_;
+  std::unique_ptr<VolunteersStore> store_;
+  std::unique_ptr<StatsExporter> exporter_;
+};
+
+}  // namespace helhed::volunteers
+
+#endif  // HELHED_SERVICES_VOLUNTEERS_WIRING_H_
