@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -114,6 +115,12 @@ struct Kind<hv1::Application> {
     p.status = m.application_status();
     p.ref_id = absl::StrCat(static_cast<int>(m.situation()));
     p.columns.emplace_back("waiting_from", housing::WaitingFromDay(m));  // migration 0003
+    // Migration 0004: the unique key that keeps one open application per
+    // citizen when two creates race past the check above.
+    const bool open = m.state() != helhed::common::v1::RESOURCE_STATE_ARCHIVED &&
+                      (m.application_status() == hv1::APPLICATION_STATUS_ACTIVE ||
+                       m.application_status() == hv1::APPLICATION_STATUS_OFFERED);
+    p.columns.emplace_back("open_citizen", open ? store::Value(m.citizen_id()) : store::Value());
     return p;
   }
 };
@@ -340,7 +347,16 @@ absl::Status StartTenancy(Connection& c, const std::string& muni,
 template <typename T>
 absl::Status HousingStore::Create(const std::string& muni, const T& resource,
                                   const std::string& request_id, T* out) {
-  return store::CreateResource(db_, Now(), muni, resource, request_id, out);
+  absl::Status s = store::CreateResource(db_, Now(), muni, resource, request_id, out);
+  if constexpr (std::is_same_v<T, v1::Application>) {
+    // A retry with the same request id came back as OK above; what is left
+    // is the unique key of migration 0004: a concurrent create for the same
+    // citizen won.
+    if (s.code() == absl::StatusCode::kAlreadyExists) {
+      return absl::FailedPreconditionError("the citizen already has an open application");
+    }
+  }
+  return s;
 }
 template <typename T>
 absl::Status HousingStore::Get(const std::string& muni, const std::string& id, T* out) {

@@ -717,6 +717,60 @@ TEST_P(HousingIntegrationTest, ValidationTenancyAndIdempotentCreates) {
   EXPECT_EQ(offers.offers_size(), 0);
 }
 
+// Two caseworkers registering the same citizen at the same moment (each
+// with its own request id): one application, the other told why. On
+// MariaDB the check inside the create alone let both through; the unique
+// key of migration 0004 holds it.
+TEST_P(HousingIntegrationTest, ConcurrentApplicationsForOneCitizenCreateOne) {
+  for (int round = 0; round < 5; ++round) {
+    const std::string citizen = absl::StrCat("c-race-", round);
+    std::atomic<int> ok{0};
+    std::mutex mu;
+    std::map<int, int> codes;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        auto stub = v1::HousingService::NewStub(service_->NewChannel());
+        v1::CreateApplicationRequest req;
+        v1::Application* a = req.mutable_application();
+        a->set_citizen_id(citizen);
+        a->set_situation(v1::SITUATION_SHELTER);
+        *a->mutable_screening_date() = DaysAgo(10);
+        a->set_rooms_needed(1);
+        a->set_support_needed(v1::SUPPORT_LEVEL_NONE);
+        a->add_unit_types(v1::UNIT_TYPE_PUBLIC_REFERRAL);
+        a->set_max_rent_dkk(5000);
+        req.set_request_id(absl::StrCat("race-", round, "-", t));
+        v1::CreateApplicationResponse resp;
+        grpc::Status s = stub->CreateApplication(Ctx().get(), req, &resp);
+        if (s.ok()) ok++;
+        std::lock_guard<std::mutex> lock(mu);
+        codes[s.error_code()]++;
+      });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(ok.load(), 1) << "round " << round;
+    EXPECT_EQ(codes[grpc::StatusCode::FAILED_PRECONDITION], 7) << "round " << round;
+    v1::ListApplicationsRequest lr;
+    lr.set_citizen_id(citizen);
+    v1::ListApplicationsResponse lresp;
+    ASSERT_TRUE(stub_->ListApplications(Ctx().get(), lr, &lresp).ok());
+    EXPECT_EQ(lresp.applications_size(), 1) << "round " << round;
+  }
+  // Once that application is withdrawn (archived), the citizen may apply again.
+  v1::ListApplicationsRequest lr;
+  lr.set_citizen_id("c-race-0");
+  v1::ListApplicationsResponse lresp;
+  ASSERT_TRUE(stub_->ListApplications(Ctx().get(), lr, &lresp).ok());
+  ASSERT_EQ(lresp.applications_size(), 1);
+  v1::ArchiveApplicationRequest ar;
+  ar.set_id(lresp.applications(0).id());
+  ar.set_etag(lresp.applications(0).etag());
+  v1::ArchiveApplicationResponse aresp;
+  ASSERT_TRUE(stub_->ArchiveApplication(Ctx().get(), ar, &aresp).ok());
+  NewApp("c-race-0", v1::SITUATION_SHELTER, 3);
+}
+
 TEST_P(HousingIntegrationTest, AcknowledgedWritesSurviveSigkill) {
   v1::HousingUnit first = NewUnit(v1::UNIT_TYPE_PUBLIC_REFERRAL, 1, 4000);
   std::atomic<bool> stop{false};
