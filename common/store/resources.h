@@ -27,6 +27,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -289,20 +290,19 @@ inline std::string ForceIndex(const Connection& c, const char* key) {
   return c.dialect() == Dialect::kMysql ? absl::StrCat(" FORCE INDEX (", key, ")") : "";
 }
 
-// Resource tables whose schema has the key `<table>_list (municipality,
-// state, seq, ...)` (the services' migrations 0002_national_scale): plans'
-// citizen_plans, volunteers' volunteers, guides' guides and housing's
-// applications. Keep in step with those migrations: naming a key a table
-// lacks is an error on MySQL.
-inline bool HasListKey(const char* table) {
-  static const char* const kTables[] = {"citizen_plans", "volunteers", "guides", "applications"};
-  for (const char* t : kTables) {
-    if (std::string_view(t) == table) {
-      return true;
-    }
-  }
-  return false;
-}
+// The key `<table>_list (municipality, state, seq, ...)` of a kind whose
+// service's migrations add it (0002_national_scale: plans' citizen_plans,
+// volunteers, guides, housing's applications): Kind<T>::kListKey where the
+// specialization declares it, else nullptr. Naming a key a table lacks is an
+// error on MySQL, so only the kinds whose schema has it declare it.
+template <typename K, typename = void>
+struct ListKeyOf {
+  static constexpr const char* value = nullptr;
+};
+template <typename K>
+struct ListKeyOf<K, std::void_t<decltype(K::kListKey)>> {
+  static constexpr const char* value = K::kListKey;
+};
 
 // True when a list's only filters are the municipality and the resource
 // state (an unfiltered List of active resources).
@@ -312,27 +312,27 @@ inline bool OnlyMunicipalityAndState(const ListFilter& f) {
 }
 
 // The index hint of Select on `c`: on MySQL, when the only filters are the
-// municipality and the state and the table has the key `<table>_list`, name
+// municipality and the state and the kind has a list key (ListKeyOf), name
 // it. MariaDB otherwise may read the primary key in seq order, expecting the
 // municipality's rows to be spread evenly through the table; when they sit
 // late in it (e.g. a municipality moved in after others) it reads all rows
 // before them for one page (docs/PERFORMANCE.md, "At national scale"). With
 // other filters, other keys are better and the optimizer is left to choose.
 // SQLite: never a hint (its planner takes the key by itself).
-inline std::string ListIndexHint(const Connection& c, const char* table, const ListFilter& f) {
-  if (!OnlyMunicipalityAndState(f) || !HasListKey(table)) {
+inline std::string ListIndexHint(const Connection& c, const char* list_key, const ListFilter& f) {
+  if (list_key == nullptr || !OnlyMunicipalityAndState(f)) {
     return "";
   }
-  return ForceIndex(c, absl::StrCat(table, "_list").c_str());
+  return ForceIndex(c, list_key);
 }
 
 // All matching rows after `after_seq`, at most `limit` (0: no limit).
 template <typename T>
 absl::Status Select(Connection& c, const std::string& muni, const ListFilter& f, int64_t after_seq,
                     int limit, std::vector<std::pair<int64_t, T>>* out) {
-  std::string sql =
-      absl::StrCat("SELECT seq, body FROM ", Kind<T>::kTable, ListIndexHint(c, Kind<T>::kTable, f),
-                   " WHERE municipality = ? AND seq > ?");
+  std::string sql = absl::StrCat("SELECT seq, body FROM ", Kind<T>::kTable,
+                                 ListIndexHint(c, ListKeyOf<Kind<T>>::value, f),
+                                 " WHERE municipality = ? AND seq > ?");
   Params params = {muni, after_seq};
   if (!f.parent_id.empty()) {
     sql += " AND parent_id = ?";
@@ -713,10 +713,13 @@ class ResourceCache {
     static const std::string plain =
         absl::StrCat("SELECT COUNT(*), SUM(version), MAX(update_time) FROM ", Kind<T>::kTable,
                      " WHERE municipality = ?");
+    constexpr const char* key = ListKeyOf<Kind<T>>::value;
     static const std::string forced =
-        absl::StrCat("SELECT COUNT(*), SUM(version), MAX(update_time) FROM ", Kind<T>::kTable,
-                     " FORCE INDEX (", Kind<T>::kTable, "_list) WHERE municipality = ?");
-    const bool force = c.dialect() == Dialect::kMysql && HasListKey(Kind<T>::kTable);
+        key == nullptr
+            ? plain
+            : absl::StrCat("SELECT COUNT(*), SUM(version), MAX(update_time) FROM ", Kind<T>::kTable,
+                           " FORCE INDEX (", key, ") WHERE municipality = ?");
+    const bool force = c.dialect() == Dialect::kMysql && key != nullptr;
     HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(force ? forced : plain, {muni}));
     const std::string stamp =
         rows.empty() ? "" : absl::StrCat(rows[0].Str(0), "/", rows[0].Str(1), "/", rows[0].Str(2));

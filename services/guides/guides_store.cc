@@ -41,6 +41,7 @@ inline int64_t TrainingExpiry(const gv1::Guide& m) {
 template <>
 struct Kind<gv1::Guide> {
   static constexpr const char* kTable = "guides";
+  static constexpr const char* kListKey = "guides_list";  // migration 0002
   static constexpr const char* kName = "guide";
   static std::vector<std::string> Immutable() { return {}; }
   static std::vector<std::string> Outputs() { return {}; }

@@ -78,6 +78,7 @@ struct Kind<hv1::HousingUnit> {
 template <>
 struct Kind<hv1::Application> {
   static constexpr const char* kTable = "applications";
+  static constexpr const char* kListKey = "applications_list";  // migration 0002
   static constexpr const char* kName = "application";
   static std::vector<std::string> Immutable() { return {"citizen_id"}; }
   static std::vector<std::string> Outputs() { return {"application_status"}; }

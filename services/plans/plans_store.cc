@@ -189,6 +189,7 @@ struct Kind<v1::Indicator> {
 template <>
 struct Kind<v1::CitizenPlan> {
   static constexpr const char* kTable = "citizen_plans";
+  static constexpr const char* kListKey = "citizen_plans_list";  // migration 0002
   static constexpr const char* kName = "citizen_plan";
   static std::vector<std::string> Immutable() { return {"citizen_id"}; }
   static std::vector<std::string> Outputs() { return {}; }

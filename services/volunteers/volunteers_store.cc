@@ -45,6 +45,7 @@ struct Kind<vv1::Organisation> {
 template <>
 struct Kind<vv1::Volunteer> {
   static constexpr const char* kTable = "volunteers";
+  static constexpr const char* kListKey = "volunteers_list";  // migration 0002
   static constexpr const char* kName = "volunteer";
   static std::vector<std::string> Immutable() { return {}; }
   static std::vector<std::string> Outputs() { return {}; }

@@ -1,6 +1,6 @@
 // The index hints of common/store/resources.h: on MySQL an unfiltered list
-// of a table with the key <table>_list names it; any other filter, a table
-// without that key, or SQLite gets no hint.
+// of a kind with a list key (Kind<T>::kListKey) names it; any other filter,
+// a kind without that key, or SQLite gets no hint.
 #include <string>
 #include <vector>
 
@@ -35,23 +35,31 @@ class DialectOnly : public Connection {
   Dialect d_;
 };
 
-TEST(ListIndexHintTest, UnfilteredListOfATableWithTheKeyNamesItOnMysql) {
+struct WithKey {
+  static constexpr const char* kTable = "volunteers";
+  static constexpr const char* kListKey = "volunteers_list";
+};
+struct WithoutKey {
+  static constexpr const char* kTable = "organisations";
+};
+
+TEST(ListIndexHintTest, OnlyKindsThatDeclareAListKeyHaveOne) {
+  EXPECT_STREQ(ListKeyOf<WithKey>::value, "volunteers_list");
+  EXPECT_EQ(ListKeyOf<WithoutKey>::value, nullptr);
+}
+
+TEST(ListIndexHintTest, UnfilteredListOfAKindWithTheKeyNamesItOnMysql) {
   DialectOnly mysql(Dialect::kMysql);
-  for (const char* table : {"citizen_plans", "volunteers", "guides", "applications"}) {
-    EXPECT_EQ(ListIndexHint(mysql, table, ListFilter()),
-              std::string(" FORCE INDEX (") + table + "_list)");
-  }
+  EXPECT_EQ(ListIndexHint(mysql, ListKeyOf<WithKey>::value, ListFilter()),
+            " FORCE INDEX (volunteers_list)");
 }
 
 TEST(ListIndexHintTest, NoHintOnSqliteOrForTablesWithoutTheKey) {
   DialectOnly sqlite(Dialect::kSqlite);
-  EXPECT_EQ(ListIndexHint(sqlite, "volunteers", ListFilter()), "");
+  EXPECT_EQ(ListIndexHint(sqlite, "volunteers_list", ListFilter()), "");
   EXPECT_EQ(ForceIndex(sqlite, "volunteers_consent"), "");
   DialectOnly mysql(Dialect::kMysql);
-  for (const char* table : {"organisations", "activities", "housing_units", "tenancies",
-                            "guidance_requests", "plans", "policies"}) {
-    EXPECT_EQ(ListIndexHint(mysql, table, ListFilter()), "") << table;
-  }
+  EXPECT_EQ(ListIndexHint(mysql, ListKeyOf<WithoutKey>::value, ListFilter()), "");
   EXPECT_EQ(ForceIndex(mysql, "volunteers_consent"), " FORCE INDEX (volunteers_consent)");
 }
 
@@ -69,7 +77,7 @@ TEST(ListIndexHintTest, AnyOtherFilterLeavesTheChoiceToTheOptimizer) {
   filters[7].include_archived = true;
   filters[8].restrict_ids = true;  // no ids at all
   for (size_t i = 0; i < filters.size(); ++i) {
-    EXPECT_EQ(ListIndexHint(mysql, "volunteers", filters[i]), "") << i;
+    EXPECT_EQ(ListIndexHint(mysql, "volunteers_list", filters[i]), "") << i;
   }
 }
 
