@@ -332,7 +332,11 @@ absl::StatusOr<std::unique_ptr<InProcessHost>> InProcessHost::Start(
   h->grpc_metrics_ = std::make_unique<observability::GrpcServerMetrics>(
       *h->registry_, h->config_.service_name, HELHED_VERSION, *methods);
 
+  grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
+  if (!h->config_.listen.empty()) {
+    builder.AddListeningPort(h->config_.listen, grpc::InsecureServerCredentials(), &h->port_);
+  }
   for (auto& s : h->services_) {
     builder.RegisterService(s.service.get());
   }
@@ -347,6 +351,13 @@ absl::StatusOr<std::unique_ptr<InProcessHost>> InProcessHost::Start(
   h->server_ = builder.BuildAndStart();
   if (h->server_ == nullptr) {
     return absl::InternalError("cannot start the in-process server");
+  }
+  if (!h->config_.listen.empty() && h->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", h->config_.listen));
+  }
+  h->server_->GetHealthCheckService()->SetServingStatus(true);
+  if (h->runtime_.on_serving) {
+    h->runtime_.on_serving(h->server_->GetHealthCheckService());
   }
   h->channel_ = h->server_->InProcessChannel(grpc::ChannelArguments());
   return h;

@@ -77,6 +77,8 @@ int RunService(ServerConfig defaults, int argc, char** argv,
 class InProcessHost {
  public:
   // `config` needs service_name and store_url; the rest keeps its defaults.
+  // With config.listen set (e.g. "127.0.0.1:0") it also listens there,
+  // without TLS, for clients in other components (the gateway's backends).
   static absl::StatusOr<std::unique_ptr<InProcessHost>> Start(
       ServerConfig config, const std::vector<store::MigrationFile>& migrations,
       const ServiceFactory& make);
@@ -93,6 +95,8 @@ class InProcessHost {
           interceptors) const;
   // Every method of the registered services, in declaration order.
   const std::vector<const google::protobuf::MethodDescriptor*>& methods() const { return methods_; }
+  // The port it listens on (0 without config.listen).
+  int port() const { return port_; }
 
  private:
   InProcessHost() = default;
@@ -107,6 +111,7 @@ class InProcessHost {
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::vector<const google::protobuf::MethodDescriptor*> methods_;
+  int port_ = 0;
 };
 
 }  // namespace helhed::server

@@ -38,7 +38,9 @@ struct Seeds {
 struct State {
   Target target;
   std::string dir;
+  std::vector<std::unique_ptr<server::InProcessHost>> backends;
   std::unique_ptr<server::InProcessHost> host;
+  std::vector<const pb::MethodDescriptor*> methods;
   std::map<std::string, int> method_index;  // "/pkg.Service/Method" -> index
   std::vector<std::string> paths;
   std::unique_ptr<grpc::GenericStub> stub;
@@ -279,7 +281,7 @@ void WriteSeeds(const std::string& out_dir) {
   for (size_t i = 0; i < state->paths.size(); ++i) {
     inputs.push_back(std::string{static_cast<char>(i), 0});
     for (size_t k = 0; k < 3; ++k) {
-      const std::string about = RequestAbout(state->host->methods()[i], k);
+      const std::string about = RequestAbout(state->methods[i], k);
       if (!about.empty()) inputs.push_back(std::string{static_cast<char>(i), 0} + about);
     }
   }
@@ -291,6 +293,37 @@ void WriteSeeds(const std::string& out_dir) {
   }
   std::fprintf(stderr, "helhed fuzz (%s): %d seeds written to %s\n", state->target.service.c_str(),
                n, out_dir.c_str());
+}
+
+std::unique_ptr<server::InProcessHost> StartHost(const Target& target, bool listen) {
+  server::ServerConfig config;
+  config.service_name = target.service;
+  config.store_url = absl::StrCat("sqlite://", state->dir, "/", target.service, ".db");
+  config.store_pool = 4;
+  config.workers = 4;
+  config.page_token_key = "fuzz-page-token-key";
+  config.drain = absl::Seconds(1);
+  if (listen) config.listen = "127.0.0.1:0";
+  auto host = server::InProcessHost::Start(config, *target.migrations, target.wiring);
+  if (!host.ok()) {
+    std::fprintf(stderr, "cannot start %s: %s\n", target.service.c_str(),
+                 host.status().ToString().c_str());
+    std::exit(1);
+  }
+  return *std::move(host);
+}
+
+void LoadDemo(const Target& target, const server::InProcessHost& host) {
+  if (!target.load_demo) return;
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> recorders;
+  recorders.push_back(std::make_unique<RecorderFactory>());
+  absl::Status loaded =
+      target.load_demo(host.InProcessChannelWithInterceptors(std::move(recorders)));
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "demo data of %s: %s\n", target.service.c_str(),
+                 loaded.ToString().c_str());
+    std::exit(1);
+  }
 }
 
 }  // namespace
@@ -311,21 +344,30 @@ int Initialize(Target target) {
   std::atexit(RemoveDir);
   std::atexit(PrintCounts);
 
-  server::ServerConfig config;
-  config.service_name = state->target.service;
-  config.store_url = absl::StrCat("sqlite://", state->dir, "/", state->target.service, ".db");
-  config.store_pool = 4;
-  config.workers = 4;
-  config.page_token_key = "fuzz-page-token-key";
-  config.drain = absl::Seconds(1);
-  auto host = server::InProcessHost::Start(config, *state->target.migrations, state->target.wiring);
-  if (!host.ok()) {
-    std::fprintf(stderr, "cannot start %s: %s\n", state->target.service.c_str(),
-                 host.status().ToString().c_str());
-    std::exit(1);
+  // The method table first: the recorder maps what the demo loaders send
+  // into it.
+  std::vector<std::string> services = state->target.services;
+  std::vector<const pb::MethodDescriptor*> methods;
+  for (const auto& name : services) {
+    const pb::ServiceDescriptor* sd = pb::DescriptorPool::generated_pool()->FindServiceByName(name);
+    if (sd == nullptr) {
+      std::fprintf(stderr, "no service %s\n", name.c_str());
+      std::exit(1);
+    }
+    for (int i = 0; i < sd->method_count(); ++i) methods.push_back(sd->method(i));
   }
-  state->host = *std::move(host);
-  for (const auto* m : state->host->methods()) {
+
+  std::vector<int> ports;
+  for (const Target& backend : state->target.backends) {
+    auto started = StartHost(backend, /*listen=*/true);
+    ports.push_back(started->port());
+    state->backends.push_back(std::move(started));
+  }
+  if (state->target.before_wiring) state->target.before_wiring(ports);
+  state->host = StartHost(state->target, /*listen=*/false);
+  if (methods.empty()) methods = state->host->methods();
+  state->methods = methods;
+  for (const auto* m : state->methods) {
     const std::string path = absl::StrCat("/", m->service()->full_name(), "/", m->name());
     state->method_index[path] = static_cast<int>(state->paths.size());
     state->paths.push_back(path);
@@ -336,18 +378,11 @@ int Initialize(Target target) {
   }
   state->principals = {MakePrincipal("730"), MakePrincipal("810")};
 
-  // The demo data, loaded through a channel that records every request.
-  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> recorders;
-  recorders.push_back(std::make_unique<RecorderFactory>());
-  auto recording = state->host->InProcessChannelWithInterceptors(std::move(recorders));
-  if (state->target.load_demo) {
-    absl::Status loaded = state->target.load_demo(recording);
-    if (!loaded.ok()) {
-      std::fprintf(stderr, "demo data of %s: %s\n", state->target.service.c_str(),
-                   loaded.ToString().c_str());
-      std::exit(1);
-    }
+  // The demo data, loaded through channels that record every request.
+  for (size_t i = 0; i < state->backends.size(); ++i) {
+    LoadDemo(state->target.backends[i], *state->backends[i]);
   }
+  LoadDemo(state->target, *state->host);
   if (const char* out = std::getenv("HELHED_FUZZ_SEEDS"); out != nullptr && *out != '\0') {
     WriteSeeds(out);
   }
@@ -358,7 +393,7 @@ int Initialize(Target target) {
 int RunOne(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
   const int index = data[0] % static_cast<int>(state->paths.size());
-  const pb::MethodDescriptor* method = state->host->methods()[index];
+  const pb::MethodDescriptor* method = state->methods[index];
   const int who = data[1] % 3;
   const pb::Message* prototype =
       pb::MessageFactory::generated_factory()->GetPrototype(method->input_type());
@@ -374,7 +409,9 @@ int RunOne(const uint8_t* data, size_t size) {
 
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  if (who < 2) {
+  if (state->target.attach) {
+    state->target.attach(&ctx, who);
+  } else if (who < 2) {
     auth::AttachPrincipal(&ctx, state->principals[who]);
   }
   absl::Notification done;

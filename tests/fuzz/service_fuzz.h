@@ -45,6 +45,18 @@ struct Target {
   // Loads the service's demo data through `channel` (its requests become
   // seeds).
   std::function<absl::Status(const std::shared_ptr<grpc::Channel>& channel)> load_demo;
+
+  // For the gateway: the services behind it, each started first (its own
+  // store, demo data, listening on a loopback port); `before_wiring` gets
+  // their ports, in order, before this target's wiring runs.
+  std::vector<Target> backends;
+  std::function<void(const std::vector<int>& ports)> before_wiring;
+  // The services whose RPCs inputs choose from (full names); empty: the
+  // ones this target's wiring registers.
+  std::vector<std::string> services;
+  // Puts caller `who` (0: all roles in 730, 1: all roles in 810, 2: nobody)
+  // on a call; empty: the x-helhed-principal metadata the services read.
+  std::function<void(grpc::ClientContext* ctx, int who)> attach;
 };
 
 // For LLVMFuzzerInitialize: starts the service; exits the process on failure.

@@ -283,6 +283,40 @@ TEST_F(JwtVerifierTest, RefusesTamperedOrUnsignedTokens) {
   ExpectRefused(token.substr(0, dot + 1), AuthFailure::kSignature);
 }
 
+// Found by tests/fuzz/gateway_parsers_fuzz: libjwt skips bytes its base64
+// decoder does not know, so our valid token with a stray byte in the
+// signature verified. One token has one spelling.
+TEST_F(JwtVerifierTest, RefusesAValidTokenSpelledDifferently) {
+  for (const std::string& token :
+       {Rs(Good()), SignRaw(JWT_ALG_ES256, ec_->private_pem, "ec1", Good())}) {
+    ASSERT_TRUE(VerifyToken(token).ok);
+    const size_t dot = token.rfind('.');
+    const std::string head = token.substr(0, dot + 1);
+    const std::string sig = token.substr(dot + 1);
+    for (const std::string& stray : {std::string("\xb9"), std::string("="), std::string(" "),
+                                     std::string("+"), std::string("/"), std::string("\n")}) {
+      ExpectRefused(head + sig.substr(0, 10) + stray + sig.substr(10), AuthFailure::kMalformed);
+    }
+    ExpectRefused(head + sig + "=", AuthFailure::kMalformed);
+    // The same bytes with stray bits in the last character (86 characters
+    // of ES256 and 342 of RS256 leave two unused bits).
+    std::string bits = sig;
+    std::string decoded;
+    ASSERT_TRUE(absl::WebSafeBase64Unescape(sig, &decoded));
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    bits.back() = alphabet[alphabet.find(sig.back()) ^ 1];
+    std::string decoded_again;
+    ASSERT_TRUE(absl::WebSafeBase64Unescape(bits, &decoded_again));
+    ASSERT_EQ(decoded_again, decoded);  // the same signature, spelled otherwise
+    ExpectRefused(head + bits, AuthFailure::kMalformed);
+    // And in the header or the payload.
+    const size_t first = token.find('.');
+    ExpectRefused(token.substr(0, 5) + "\xb9" + token.substr(5), AuthFailure::kMalformed);
+    ExpectRefused(token.substr(0, first + 5) + "\xb9" + token.substr(first + 5),
+                  AuthFailure::kMalformed);
+  }
+}
+
 TEST_F(JwtVerifierTest, RefusesExpired) {
   Claims c = Good();
   c["exp"] = absl::StrCat(absl::ToUnixSeconds(now_) - 60);

@@ -150,11 +150,15 @@ bool ParseValue(const std::string& json, google::protobuf::Value* out) {
 
 bool DecodeSegment(absl::string_view segment, std::string* out) {
   if (segment.empty()) return false;
-  // Unpadded base64url only, as RFC 7515 requires.
+  // Unpadded base64url only, as RFC 7515 requires, and in its one canonical
+  // form (no stray bits in the last character): one token, one spelling.
   for (const char c : segment) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
   }
-  return absl::WebSafeBase64Unescape(segment, out);
+  if (!absl::WebSafeBase64Unescape(segment, out)) return false;
+  std::string again;
+  absl::WebSafeBase64Escape(*out, &again);
+  return again == segment;
 }
 
 // A grant as parsed JSON; false when absent (or unparseable).
@@ -338,6 +342,11 @@ VerifyResult JwtVerifier::VerifyToken(const std::string& token, absl::Time now, 
   }
   // An unsigned ("alg":"RS256" with no signature) token never reaches libjwt.
   if (parts[2].empty()) return Fail(AuthFailure::kSignature);
+  // Nor does a signature that is not strict base64url: libjwt's decoder
+  // skips characters it does not know, so a valid token with a stray byte
+  // in its signature verified (found by tests/fuzz/gateway_parsers_fuzz).
+  std::string signature;
+  if (!DecodeSegment(parts[2], &signature)) return Fail(AuthFailure::kMalformed);
 
   const auto kid_it = header.fields().find("kid");
   if (kid_it == header.fields().end() ||
