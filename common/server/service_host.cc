@@ -96,6 +96,24 @@ absl::StatusOr<std::vector<std::string>> ServedMethods(
   return methods;
 }
 
+// What both servers (RunService's and InProcessHost's) register, and how:
+// the services, the runtime's generic service, the metrics/log interceptor
+// and the message size limit.
+void Register(grpc::ServerBuilder& builder, std::vector<RegisteredService>& services,
+              const Runtime& runtime, observability::GrpcServerMetrics* metrics) {
+  for (auto& s : services) {
+    builder.RegisterService(s.service.get());
+  }
+  if (runtime.generic_service != nullptr) {
+    builder.RegisterCallbackGenericService(runtime.generic_service);
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<observability::MetricsInterceptorFactory>(
+      metrics, runtime.principal_from_metadata));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+}
+
 }  // namespace
 
 void LogInternalError(grpc::CallbackServerContext* ctx, const absl::Status& status) {
@@ -197,20 +215,10 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(cfg.listen, *creds, &port);
-  for (auto& s : services) {
-    builder.RegisterService(s.service.get());
-  }
-  if (runtime.generic_service != nullptr) {
-    builder.RegisterCallbackGenericService(runtime.generic_service);
-  }
+  Register(builder, services, runtime, &grpc_metrics);
   // Clients (the gateway) keep long-lived channels with keepalive pings.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(std::make_unique<observability::MetricsInterceptorFactory>(
-      &grpc_metrics, runtime.principal_from_metadata));
-  builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     log::Error("cannot listen", log::Fields(svc).Str("address", cfg.listen));
@@ -337,17 +345,7 @@ absl::StatusOr<std::unique_ptr<InProcessHost>> InProcessHost::Start(
   if (!h->config_.listen.empty()) {
     builder.AddListeningPort(h->config_.listen, grpc::InsecureServerCredentials(), &h->port_);
   }
-  for (auto& s : h->services_) {
-    builder.RegisterService(s.service.get());
-  }
-  if (h->runtime_.generic_service != nullptr) {
-    builder.RegisterCallbackGenericService(h->runtime_.generic_service);
-  }
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(std::make_unique<observability::MetricsInterceptorFactory>(
-      h->grpc_metrics_.get(), h->runtime_.principal_from_metadata));
-  builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  Register(builder, h->services_, h->runtime_, h->grpc_metrics_.get());
   h->server_ = builder.BuildAndStart();
   if (h->server_ == nullptr) {
     return absl::InternalError("cannot start the in-process server");

@@ -10,6 +10,7 @@
 #include "common/auth/principal.h"
 #include "common/observability/grpc_metrics.h"
 #include "common/observability/log.h"
+#include "common/server/byte_buffer.h"
 #include "common/status/grpc_status.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/time_util.h"
@@ -20,22 +21,6 @@
 
 namespace helhed::gateway {
 namespace {
-
-std::string Flatten(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  std::string out;
-  if (!buffer.Dump(&slices).ok()) return out;
-  size_t n = 0;
-  for (const auto& s : slices) n += s.size();
-  out.reserve(n);
-  for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  return out;
-}
-
-grpc::ByteBuffer BufferOf(const std::string& bytes) {
-  grpc::Slice slice(bytes);
-  return grpc::ByteBuffer(&slice, 1);
-}
 
 std::string Metadata(const grpc::GenericCallbackServerContext& ctx, const char* key) {
   const auto& md = ctx.client_metadata();
@@ -111,7 +96,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
     if (!proxy_->policy_->Allows(method_, info_.principal)) {
       proxy_->denied_.Add({{"method", method_}}).Increment();
       // A refused attempt on a citizen's data is audited too.
-      request_bytes_ = Flatten(request_);
+      request_bytes_ = server::BytesOf(request_);
       proxy_->pool_->Submit([this] {
         Complete(
             grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "your roles do not allow this call"),
@@ -129,7 +114,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
     info_.deadline = std::min(deadline, max);
     // A request the service could not parse (e.g. a string that is not
     // UTF-8) gets a clear error naming the field, here.
-    request_bytes_ = Flatten(request_);
+    request_bytes_ = server::BytesOf(request_);
     if (absl::Status wire = CheckWire(descriptor_->input_type(), request_bytes_); !wire.ok()) {
       Finish(ToGrpcStatus(wire));
       return;
@@ -165,25 +150,25 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
     }
     backend_ = &backend;
     started_ = absl::Now();
-    backend.stub->UnaryCall(&client_ctx_, method_, grpc::StubOptions(), &request_, &response_,
-                            [this](grpc::Status s) {
-                              Backends::Record(*backend_, s.error_code(),
-                                               absl::ToDoubleSeconds(absl::Now() - started_));
-                              if (!needs_audit_) {
-                                // Nothing to audit: answer from here, no copy.
-                                if (s.ok()) {
-                                  StartWriteAndFinish(&response_, grpc::WriteOptions(), s);
-                                } else {
-                                  Finish(s);
-                                }
-                                return;
-                              }
-                              // Auditing writes to the store: off the gRPC thread.
-                              proxy_->pool_->Submit([this, s] {
-                                std::string bytes = s.ok() ? Flatten(response_) : std::string();
-                                Complete(s, std::move(bytes));
-                              });
-                            });
+    backend.stub->UnaryCall(
+        &client_ctx_, method_, grpc::StubOptions(), &request_, &response_, [this](grpc::Status s) {
+          Backends::Record(*backend_, s.error_code(),
+                           absl::ToDoubleSeconds(absl::Now() - started_));
+          if (!needs_audit_) {
+            // Nothing to audit: answer from here, no copy.
+            if (s.ok()) {
+              StartWriteAndFinish(&response_, grpc::WriteOptions(), s);
+            } else {
+              Finish(s);
+            }
+            return;
+          }
+          // Auditing writes to the store: off the gRPC thread.
+          proxy_->pool_->Submit([this, s] {
+            std::string bytes = s.ok() ? server::BytesOf(response_) : std::string();
+            Complete(s, std::move(bytes));
+          });
+        });
   }
 
   // Audits (when the call concerns citizens) and answers.
@@ -230,7 +215,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       Finish(status);
       return;
     }
-    response_out_ = BufferOf(response);
+    response_out_ = server::BufferOf(response);
     StartWriteAndFinish(&response_out_, grpc::WriteOptions(), grpc::Status::OK);
   }
 

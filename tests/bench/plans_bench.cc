@@ -64,6 +64,7 @@
 #include "absl/strings/strip.h"
 #include "common/auth/principal.h"
 #include "common/observability/grpc_metrics.h"
+#include "common/server/byte_buffer.h"
 #include "common/store/database.h"
 #include "common/store/store_url.h"
 #include "grpcpp/channel.h"
@@ -221,14 +222,7 @@ class HealthCall final : public Call {
   }
   grpc::Status Check() override {
     // HealthCheckResponse{status: SERVING} is field 1, varint 1.
-    std::vector<grpc::Slice> slices;
-    std::string bytes;
-    if (response_.Valid() && response_.Dump(&slices).ok()) {
-      for (const auto& s : slices) {
-        bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-      }
-    }
-    if (bytes != std::string("\x08\x01", 2)) {
+    if (helhed::server::BytesOf(response_) != std::string("\x08\x01", 2)) {
       return grpc::Status(grpc::StatusCode::UNKNOWN, "health: not SERVING");
     }
     return grpc::Status::OK;

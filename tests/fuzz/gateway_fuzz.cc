@@ -7,7 +7,6 @@
 // format and what counts as a bug (UNAVAILABLE included: every backend is
 // up).
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <stdlib.h>
 
 #include <cstddef>
@@ -32,28 +31,13 @@
 #include "services/plans/wiring.h"
 #include "services/volunteers/demo/demo_loader.h"
 #include "services/volunteers/wiring.h"
+#include "tests/fuzz/fuzz_keys.h"
 #include "tests/fuzz/service_fuzz.h"
 
 namespace {
 
-std::string Pem(EVP_PKEY* key, bool is_private) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  if (is_private) {
-    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  } else {
-    PEM_write_bio_PUBKEY(bio, key);
-  }
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(n));
-  BIO_free(bio);
-  return out;
-}
-
-void WriteFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << contents;
-}
+using helhed::fuzz::Pem;
+using helhed::fuzz::WriteFile;
 
 // Keys, CPR key and the settings the gateway's wiring reads; the tokens of
 // callers 0 and 1.

@@ -11,7 +11,6 @@
 // message the wire check judges otherwise than protobuf's parser does; a CPR
 // accepted that is not ten digits, or refused without naming the field.
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -42,6 +41,7 @@
 #include "services/gateway/audit/wire_check.h"
 #include "services/gateway/auth/jwt_verifier.h"
 #include "services/gateway/policy/policy.h"
+#include "tests/fuzz/fuzz_keys.h"
 
 namespace {
 
@@ -71,24 +71,8 @@ void RemoveDir() {
   }
 }
 
-std::string Pem(EVP_PKEY* key, bool is_private) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  if (is_private) {
-    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  } else {
-    PEM_write_bio_PUBKEY(bio, key);
-  }
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(n));
-  BIO_free(bio);
-  return out;
-}
-
-void WriteFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << contents;
-}
+using helhed::fuzz::Pem;
+using helhed::fuzz::WriteFile;
 
 // INVALID_ARGUMENT naming at least one field.
 bool NamesAField(const absl::Status& s) {

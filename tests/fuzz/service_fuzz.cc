@@ -15,6 +15,7 @@
 #include "common/auth/principal.h"
 #include "common/observability/grpc_metrics.h"
 #include "common/observability/log.h"
+#include "common/server/byte_buffer.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -63,16 +64,6 @@ auth::Principal MakePrincipal(const std::string& municipality) {
   return p;
 }
 
-std::string Flatten(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  std::string out;
-  if (!buffer.Dump(&slices).ok()) return out;
-  for (const auto& s : slices) {
-    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  return out;
-}
-
 void CollectResources(const pb::Message& m, int depth);
 
 // Records every request a client of the in-process channel sends.
@@ -97,7 +88,7 @@ class Recorder : public grpc::experimental::Interceptor {
         std::string input;
         input.push_back(static_cast<char>(it->second));
         input.push_back(static_cast<char>(principal_));
-        input += Flatten(*buffer);
+        input += server::BytesOf(*buffer);
         std::lock_guard<std::mutex> lock(state->seeds.mu);
         state->seeds.inputs.push_back(std::move(input));
       }
@@ -403,8 +394,7 @@ int RunOne(const uint8_t* data, size_t size) {
   }
   std::string bytes;
   request->SerializeToString(&bytes);
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ByteBuffer request_buffer = server::BufferOf(bytes);
   grpc::ByteBuffer response_buffer;
 
   grpc::ClientContext ctx;
@@ -434,7 +424,7 @@ int RunOne(const uint8_t* data, size_t size) {
     case grpc::StatusCode::OK: {
       std::unique_ptr<pb::Message> response(
           pb::MessageFactory::generated_factory()->GetPrototype(method->output_type())->New());
-      if (!response->ParseFromString(Flatten(response_buffer))) {
+      if (!response->ParseFromString(server::BytesOf(response_buffer))) {
         Fail(absl::StrCat(what, ": OK with a response that is not a ",
                           method->output_type()->full_name()));
       }

@@ -46,6 +46,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/observability/grpc_metrics.h"
+#include "common/server/byte_buffer.h"
 #include "common/status/field_violations.h"
 #include "common/status/grpc_status.h"
 #include "common/store/database.h"
@@ -438,21 +440,13 @@ class Client {
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization", "Bearer " + token_);
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    grpc::Slice slice(body);
-    grpc::ByteBuffer req(&slice, 1);
+    grpc::ByteBuffer req = server::BufferOf(body);
     grpc::ByteBuffer resp;
     std::promise<grpc::Status> done;
     stub_->UnaryCall(&ctx, absl::StrCat("/", service, "/", method), grpc::StubOptions(), &req,
                      &resp, [&done](grpc::Status s) { done.set_value(std::move(s)); });
     grpc::Status s = done.get_future().get();
-    if (s.ok() && out != nullptr) {
-      std::vector<grpc::Slice> slices;
-      if (resp.Dump(&slices).ok()) {
-        for (const auto& sl : slices) {
-          out->append(reinterpret_cast<const char*>(sl.begin()), sl.size());
-        }
-      }
-    }
+    if (s.ok() && out != nullptr) *out += server::BytesOf(resp);
     return s;
   }
 
@@ -544,28 +538,6 @@ bool BadCode(grpc::StatusCode c) {
   return c == grpc::StatusCode::INTERNAL || c == grpc::StatusCode::UNKNOWN ||
          c == grpc::StatusCode::UNAVAILABLE || c == grpc::StatusCode::DATA_LOSS ||
          c == grpc::StatusCode::DEADLINE_EXCEEDED || c == grpc::StatusCode::UNIMPLEMENTED;
-}
-
-const char* CodeName(grpc::StatusCode c) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  const int i = static_cast<int>(c);
-  return i >= 0 && i <= 16 ? kNames[i] : "?";
 }
 
 struct Tally {
@@ -754,7 +726,8 @@ void HostileInputTest::RunGroup(const std::vector<Case>& cases,
         auto resp = New(list->output_type());
         grpc::Status s = client.Call(c.service, c.list, *req, resp.get());
         if (!s.ok()) {
-          Fail(absl::StrCat(c.list, ": ", CodeName(s.error_code()), " ", s.error_message()));
+          Fail(absl::StrCat(c.list, ": ", observability::GrpcStatusName(s.error_code()), " ",
+                            s.error_message()));
           return -1;
         }
         n += resp->GetReflection()->FieldSize(*resp, resp->GetDescriptor()->field(0));
@@ -788,8 +761,9 @@ void HostileInputTest::RunGroup(const std::vector<Case>& cases,
       auto resp = New(create->output_type());
       grpc::Status s = client.Call(c.service, c.create, *example, resp.get());
       if (!s.ok()) {
-        Fail(absl::StrCat(rpc, " valid example refused: ", CodeName(s.error_code()), " ",
-                          s.error_message(), " ", ShowViolations(Violations(s))));
+        Fail(absl::StrCat(rpc,
+                          " valid example refused: ", observability::GrpcStatusName(s.error_code()),
+                          " ", s.error_message(), " ", ShowViolations(Violations(s))));
         continue;
       }
       Sentinel sen{rpc, c.service, get->name(), id_of(*resp), nullptr};
@@ -821,7 +795,8 @@ void HostileInputTest::RunGroup(const std::vector<Case>& cases,
         grpc::Status s = client.Call(c.service, c.create, *req, resp.get());
         auto fail = [&](const std::string& outcome) { Fail(rpc, t.path, h.name, outcome); };
         if (BadCode(s.error_code())) {
-          fail(absl::StrCat(CodeName(s.error_code()), " \"", s.error_message(), "\""));
+          fail(absl::StrCat(observability::GrpcStatusName(s.error_code()), " \"", s.error_message(),
+                            "\""));
           expected = count();
           return Out::kFailed;
         }
@@ -830,8 +805,8 @@ void HostileInputTest::RunGroup(const std::vector<Case>& cases,
           const int now = count();
           bool ok = true;
           if (now != expected) {
-            fail(absl::StrCat("rejected (", CodeName(s.error_code()), ") but the ", c.list,
-                              " count changed"));
+            fail(absl::StrCat("rejected (", observability::GrpcStatusName(s.error_code()),
+                              ") but the ", c.list, " count changed"));
             expected = now;
             ok = false;
           }
@@ -843,7 +818,7 @@ void HostileInputTest::RunGroup(const std::vector<Case>& cases,
             return ok ? Out::kRejected : Out::kFailed;
           }
           if (reference) return ok ? Out::kRejected : Out::kFailed;
-          fail(absl::StrCat(CodeName(s.error_code()),
+          fail(absl::StrCat(observability::GrpcStatusName(s.error_code()),
                             " not naming the field: ", ShowViolations(vs)));
           return Out::kFailed;
         }
@@ -857,8 +832,9 @@ void HostileInputTest::RunGroup(const std::vector<Case>& cases,
         std::unique_ptr<pb::Message> got;
         grpc::Status g = read(id_of(*resp), &got);
         if (!g.ok()) {
-          fail(absl::StrCat("accepted but ", get->name(), " is ", CodeName(g.error_code()), " \"",
-                            g.error_message(), "\""));
+          fail(absl::StrCat("accepted but ", get->name(), " is ",
+                            observability::GrpcStatusName(g.error_code()), " \"", g.error_message(),
+                            "\""));
           return Out::kFailed;
         }
         if (!in_resource) return Out::kStored;  // the request id is not part of the record
@@ -914,8 +890,9 @@ void HostileInputTest::RunGroup(const std::vector<Case>& cases,
                                       std::string(4 * 1024 * 1024 + 16, 'x'));
       grpc::Status s = client.Call(c.service, c.create, *req, nullptr);
       if (s.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {
-        Fail(absl::StrCat(rpc, " request over 4 MiB: ", CodeName(s.error_code()), " (",
-                          s.error_message(), "), want RESOURCE_EXHAUSTED"));
+        Fail(absl::StrCat(rpc,
+                          " request over 4 MiB: ", observability::GrpcStatusName(s.error_code()),
+                          " (", s.error_message(), "), want RESOURCE_EXHAUSTED"));
       }
       const int now = count();
       if (now != expected) {
@@ -1037,8 +1014,9 @@ TEST_F(HostileInputTest, EveryFieldOfEveryCreateRejectsOrStoresHostileValues) {
         }
         if (st.error_code() != grpc::StatusCode::INVALID_ARGUMENT || !Names(vs, pc.field)) {
           Fail(m->name(), pc.field, pc.name,
-               absl::StrCat(CodeName(st.error_code()), " \"", st.error_message(), "\" ",
-                            ShowViolations(vs), ", want INVALID_ARGUMENT naming ", pc.field));
+               absl::StrCat(observability::GrpcStatusName(st.error_code()), " \"",
+                            st.error_message(), "\" ", ShowViolations(vs),
+                            ", want INVALID_ARGUMENT naming ", pc.field));
         }
       }
     }
@@ -1049,7 +1027,8 @@ TEST_F(HostileInputTest, EveryFieldOfEveryCreateRejectsOrStoresHostileValues) {
     huge.set_postcode(std::string(5 * 1024 * 1024, '8'));
     grpc::Status st = reader.Call(kHousing, "ListUnits", huge, nullptr);
     if (st.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {
-      Fail(absl::StrCat("ListUnits request over 4 MiB: ", CodeName(st.error_code())));
+      Fail(absl::StrCat("ListUnits request over 4 MiB: ",
+                        observability::GrpcStatusName(st.error_code())));
     }
   }
 
