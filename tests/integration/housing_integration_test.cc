@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "common/status/field_violations.h"
 #include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
 #include "common/store/database.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
@@ -923,6 +924,94 @@ TEST_P(HousingIntegrationTest, WaitingIsSummedWithoutReadingApplications) {
   EXPECT_EQ(stats.stats().waiting(0).max_waiting_days(), 30);
   EXPECT_EQ(stats.stats().waiting(1).count(), 1);
   EXPECT_EQ(stats.stats().waiting(1).max_waiting_days(), 7);
+}
+
+// GetHousingStats counts offers per state and declines per reason in SQL
+// over the columns offer_state and decline_reason (migration 0005), without
+// reading any offer's body: the offers table only grows.
+TEST_P(HousingIntegrationTest, OffersAreCountedWithoutReadingTheirBodies) {
+  v1::HousingUnit home = NewUnit(v1::UNIT_TYPE_HOUSING_FIRST, 1, 4000);
+  v1::Application a = NewApp("c-a", v1::SITUATION_STREET, 10);
+  v1::Application b = NewApp("c-b", v1::SITUATION_STREET, 20);
+  v1::Application c = NewApp("c-c", v1::SITUATION_SHELTER, 30);
+  auto decline = [&](const v1::Offer& o, v1::DeclineReason reason) {
+    v1::DeclineOfferRequest req;
+    req.set_offer_id(o.id());
+    req.set_etag(o.etag());
+    req.set_reason(reason);
+    v1::DeclineOfferResponse resp;
+    grpc::Status s = stub_->DeclineOffer(Ctx().get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  };
+  v1::Offer o;
+  ASSERT_TRUE(Offer(home.id(), a.id(), &o).ok());
+  decline(o, v1::DECLINE_REASON_RENT);
+  ASSERT_TRUE(Offer(home.id(), b.id(), &o).ok());
+  decline(o, v1::DECLINE_REASON_AREA);
+  ASSERT_TRUE(Offer(home.id(), c.id(), &o).ok());
+  decline(o, v1::DECLINE_REASON_RENT);
+  ASSERT_TRUE(Offer(home.id(), a.id(), &o).ok());
+  v1::WithdrawOfferRequest withdraw;
+  withdraw.set_offer_id(o.id());
+  withdraw.set_etag(o.etag());
+  v1::WithdrawOfferResponse withdrawn;
+  ASSERT_TRUE(stub_->WithdrawOffer(Ctx().get(), withdraw, &withdrawn).ok());
+  ASSERT_TRUE(Offer(home.id(), b.id(), &o).ok());
+  v1::AcceptOfferRequest accept;
+  accept.set_offer_id(o.id());
+  accept.set_etag(o.etag());
+  v1::AcceptOfferResponse accepted;
+  grpc::Status s = stub_->AcceptOffer(Ctx().get(), accept, &accepted);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  v1::HousingUnit other = NewUnit(v1::UNIT_TYPE_HOUSING_FIRST, 1, 4000);
+  ASSERT_TRUE(Offer(other.id(), c.id(), nullptr).ok());
+
+  v1::GetHousingStatsResponse read;
+  ASSERT_TRUE(stub_->GetHousingStats(Ctx().get(), v1::GetHousingStatsRequest(), &read).ok());
+  auto db = store::Database::Open(url_, store::StoreOptions());
+  ASSERT_TRUE(db.ok()) << db.status();
+  // The rows an UPDATE changed.
+  auto execute = [&](const std::string& sql) {
+    int64_t changed = -1;
+    EXPECT_TRUE((*db)
+                    ->Run([&](store::Connection& conn) -> absl::Status {
+                      HELHED_ASSIGN_OR_RETURN(changed, conn.Execute(sql, {}));
+                      return absl::OkStatus();
+                    })
+                    .ok())
+        << sql;
+    return changed;
+  };
+  // One declined offer as written before migration 0005 (no decline_reason:
+  // read from its body); the body of every other offer unreadable.
+  EXPECT_EQ(
+      execute(absl::StrCat("UPDATE offers SET decline_reason = NULL WHERE offer_state = ",
+                           static_cast<int>(v1::OFFER_STATE_DECLINED),
+                           " AND decline_reason = ", static_cast<int>(v1::DECLINE_REASON_AREA))),
+      1);
+  EXPECT_EQ(execute("UPDATE offers SET body = X'00' WHERE decline_reason IS NOT NULL"), 5);
+  v1::GetHousingStatsResponse stats;
+  s = stub_->GetHousingStats(Ctx().get(), v1::GetHousingStatsRequest(), &stats);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const v1::HousingStats& st = stats.stats();
+  EXPECT_EQ(st.offers_pending(), 1);
+  EXPECT_EQ(st.offers_accepted(), 1);
+  EXPECT_EQ(st.offers_declined(), 3);
+  EXPECT_EQ(st.offers_withdrawn(), 1);
+  EXPECT_EQ(st.offers_expired(), 0);
+  ASSERT_EQ(st.decline_reasons_size(), 2);
+  EXPECT_EQ(st.decline_reasons(0).reason(), v1::DECLINE_REASON_AREA);
+  EXPECT_EQ(st.decline_reasons(0).count(), 1);
+  EXPECT_EQ(st.decline_reasons(1).reason(), v1::DECLINE_REASON_RENT);
+  EXPECT_EQ(st.decline_reasons(1).count(), 2);
+  read.mutable_stats()->clear_computed_time();
+  stats.mutable_stats()->clear_computed_time();
+  EXPECT_EQ(stats.stats().DebugString(), read.stats().DebugString());
+
+  // That one body is read: unreadable, it is reported.
+  execute("UPDATE offers SET body = X'00'");
+  EXPECT_EQ(stub_->GetHousingStats(Ctx().get(), v1::GetHousingStatsRequest(), &stats).error_code(),
+            grpc::StatusCode::DATA_LOSS);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, HousingIntegrationTest,

@@ -255,7 +255,7 @@ TEST(HousingStatsTest, WaitingFromDayGivesTheDaysOfWaitingOf) {
       EXPECT_EQ(summed[situation].sum, d.sum) << situation;
       EXPECT_EQ(summed[situation].max, d.max) << situation;
     }
-    EXPECT_EQ(ComputeStatsWithWaiting({}, summed, {}, {}, kTemporaryDays, now).SerializeAsString(),
+    EXPECT_EQ(ComputeStatsFromCounts({}, summed, {}, {}, kTemporaryDays, now).SerializeAsString(),
               ComputeStats({}, apps, {}, {}, kTemporaryDays, now).SerializeAsString());
   }
   EXPECT_EQ(WaitingFromDay(undated), kNotDated);
@@ -331,6 +331,34 @@ TEST(HousingStatsTest, OffersPerStateAndDeclineReasons) {
   EXPECT_EQ(s.decline_reasons(1).count(), 2);
   EXPECT_EQ(s.decline_reasons(2).reason(), v1::DECLINE_REASON_NOT_READY);
   EXPECT_EQ(s.decline_reasons(2).count(), 1);
+}
+
+// What the store counts in SQL (offer_state, decline_reason) gives the
+// same figures as the offers themselves.
+TEST(HousingStatsTest, OfferCountsGiveWhatTheOffersGive) {
+  std::vector<v1::Offer> offers;
+  offers.push_back(OfferIn(v1::OFFER_STATE_DECLINED, v1::DECLINE_REASON_RENT));
+  offers.push_back(OfferIn(v1::OFFER_STATE_PENDING));
+  offers.push_back(OfferIn(v1::OFFER_STATE_DECLINED, v1::DECLINE_REASON_AREA));
+  offers.push_back(OfferIn(v1::OFFER_STATE_DECLINED, v1::DECLINE_REASON_RENT));
+  offers.push_back(OfferIn(v1::OFFER_STATE_EXPIRED));
+  const OfferCounts counts = OfferCountsOf(offers);
+  EXPECT_EQ(counts.by_state.at(v1::OFFER_STATE_DECLINED), 3);
+  EXPECT_EQ(counts.by_state.at(v1::OFFER_STATE_PENDING), 1);
+  EXPECT_EQ(counts.by_state.count(v1::OFFER_STATE_ACCEPTED), 0u);
+  EXPECT_EQ(counts.declined_by_reason.at(v1::DECLINE_REASON_RENT), 2);
+  EXPECT_EQ(counts.declined_by_reason.at(v1::DECLINE_REASON_AREA), 1);
+
+  OfferCounts summed;  // as rows of GROUP BY offer_state, decline_reason
+  summed.by_state = {{v1::OFFER_STATE_DECLINED, 3},
+                     {v1::OFFER_STATE_PENDING, 1},
+                     {v1::OFFER_STATE_EXPIRED, 1},
+                     {v1::OFFER_STATE_ACCEPTED, 0}};
+  summed.declined_by_reason = {{v1::DECLINE_REASON_AREA, 1},
+                               {v1::DECLINE_REASON_RENT, 2},
+                               {v1::DECLINE_REASON_NOT_READY, 0}};
+  EXPECT_EQ(ComputeStatsFromCounts({}, {}, summed, {}, kTemporaryDays, kNow).SerializeAsString(),
+            Compute({}, {}, offers, {}).SerializeAsString());
 }
 
 TEST(HousingStatsTest, RetentionCohortAndRetained) {

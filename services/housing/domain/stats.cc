@@ -91,15 +91,26 @@ v1::HousingStats ComputeStats(const std::vector<v1::HousingUnit>& units,
                               const std::vector<v1::Offer>& offers,
                               const std::vector<v1::Tenancy>& tenancies, int temporary_days,
                               absl::Time now) {
-  return ComputeStatsWithWaiting(units, WaitingOf(apps, now), offers, tenancies, temporary_days,
-                                 now);
+  return ComputeStatsFromCounts(units, WaitingOf(apps, now), OfferCountsOf(offers), tenancies,
+                                temporary_days, now);
 }
 
-v1::HousingStats ComputeStatsWithWaiting(const std::vector<v1::HousingUnit>& units,
-                                         const std::map<int, WaitingDays>& waiting,
-                                         const std::vector<v1::Offer>& offers,
-                                         const std::vector<v1::Tenancy>& tenancies,
-                                         int temporary_days, absl::Time now) {
+OfferCounts OfferCountsOf(const std::vector<v1::Offer>& offers) {
+  OfferCounts out;
+  for (const v1::Offer& o : offers) {
+    ++out.by_state[o.offer_state()];
+    if (o.offer_state() == v1::OFFER_STATE_DECLINED) {
+      ++out.declined_by_reason[o.decline_reason()];
+    }
+  }
+  return out;
+}
+
+v1::HousingStats ComputeStatsFromCounts(const std::vector<v1::HousingUnit>& units,
+                                        const std::map<int, WaitingDays>& waiting,
+                                        const OfferCounts& offers,
+                                        const std::vector<v1::Tenancy>& tenancies,
+                                        int temporary_days, absl::Time now) {
   v1::HousingStats out;
   const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
 
@@ -161,30 +172,31 @@ v1::HousingStats ComputeStatsWithWaiting(const std::vector<v1::HousingUnit>& uni
   }
 
   // Offers per state; the reasons of declined offers.
-  std::map<int, int> reasons;
-  for (const v1::Offer& o : offers) {
-    switch (o.offer_state()) {
+  for (const auto& [state, count] : offers.by_state) {
+    switch (state) {
       case v1::OFFER_STATE_PENDING:
-        out.set_offers_pending(out.offers_pending() + 1);
+        out.set_offers_pending(out.offers_pending() + count);
         break;
       case v1::OFFER_STATE_ACCEPTED:
-        out.set_offers_accepted(out.offers_accepted() + 1);
+        out.set_offers_accepted(out.offers_accepted() + count);
         break;
       case v1::OFFER_STATE_DECLINED:
-        out.set_offers_declined(out.offers_declined() + 1);
-        ++reasons[o.decline_reason()];
+        out.set_offers_declined(out.offers_declined() + count);
         break;
       case v1::OFFER_STATE_EXPIRED:
-        out.set_offers_expired(out.offers_expired() + 1);
+        out.set_offers_expired(out.offers_expired() + count);
         break;
       case v1::OFFER_STATE_WITHDRAWN:
-        out.set_offers_withdrawn(out.offers_withdrawn() + 1);
+        out.set_offers_withdrawn(out.offers_withdrawn() + count);
         break;
       default:
         break;
     }
   }
-  for (const auto& [reason, count] : reasons) {
+  for (const auto& [reason, count] : offers.declined_by_reason) {
+    if (count <= 0) {
+      continue;
+    }
     v1::DeclineCount* row = out.add_decline_reasons();
     row->set_reason(static_cast<v1::DeclineReason>(reason));
     row->set_count(count);

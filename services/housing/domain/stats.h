@@ -56,14 +56,27 @@ constexpr int64_t kNotDated = 2147483647;
 int64_t WaitingFromDay(const v1::Application& a);
 int64_t TodayNumber(absl::Time now);
 
+// Offers per state and declined offers per reason (the enum values), as
+// `offers_*` and `decline_reasons` report them; a reason with a count of 0
+// is left out by the report.
+struct OfferCounts {
+  std::map<int, int> by_state;
+  std::map<int, int> declined_by_reason;
+};
+
+// OfferCounts of the offers. What the store counts in SQL over the columns
+// offer_state and decline_reason (migration 0005).
+OfferCounts OfferCountsOf(const std::vector<v1::Offer>& offers);
+
 // ComputeStats with `waiting` already summed per situation (e.g. by SQL from
-// WaitingFromDay); the same result as ComputeStats with the applications
-// whose WaitingOf it is.
-v1::HousingStats ComputeStatsWithWaiting(const std::vector<v1::HousingUnit>& units,
-                                         const std::map<int, WaitingDays>& waiting,
-                                         const std::vector<v1::Offer>& offers,
-                                         const std::vector<v1::Tenancy>& tenancies,
-                                         int temporary_days, absl::Time now);
+// WaitingFromDay) and the offers already counted: the same result as
+// ComputeStats with the applications whose WaitingOf and the offers whose
+// OfferCountsOf they are.
+v1::HousingStats ComputeStatsFromCounts(const std::vector<v1::HousingUnit>& units,
+                                        const std::map<int, WaitingDays>& waiting,
+                                        const OfferCounts& offers,
+                                        const std::vector<v1::Tenancy>& tenancies,
+                                        int temporary_days, absl::Time now);
 
 }  // namespace helhed::housing
 
