@@ -12,7 +12,7 @@ helhed_mariadb_start() {
     "${user_flag[@]}" >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
   local port tries=0
   while :; do
-    port=$((20000 + RANDOM % 20000))
+    port=$((20000 + RANDOM % 12000)) # below the ephemeral ports (32768+)
     mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/sock" --port="$port" \
       --bind-address=127.0.0.1 --skip-name-resolve "${user_flag[@]}" \
       --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \

@@ -193,23 +193,11 @@ YAML
 done
 promtool check config "$work/prometheus.yml" >"$work/check.out" 2>&1 || fail "prometheus.yml: $(cat "$work/check.out")"
 
-# A random port; another one if it was taken.
-prom=""
-for _ in 1 2 3 4 5; do
-  port=$((20000 + RANDOM % 20000))
-  prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
-    --web.listen-address="127.0.0.1:$port" >"$work/prometheus.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 100); do
-    if curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1; then prom="http://127.0.0.1:$port"; break; fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -n "$prom" ]; then pids+=("$pid"); break; fi
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-done
-[ -n "$prom" ] || fail "Prometheus did not start"
+source "$src/scripts/lib/prometheus.sh"
+helhed_prometheus_start "$work/prometheus.yml" "$work" ||
+  fail "Prometheus did not start: $(tail -5 "$work/prometheus.log")"
+pids+=("$HELHED_PROMETHEUS_PID")
+prom=$HELHED_PROMETHEUS_URL
 # Wait until each target has been scraped (so counters start from their
 # values before the traffic, and rates see the traffic).
 for _ in $(seq 1 100); do

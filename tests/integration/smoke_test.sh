@@ -68,7 +68,6 @@ done
 if grep -q 'demo-citizen' "$work/metrics" "$work/plans.log"; then fail "citizen id in metrics or logs"; fi
 
 # A real Prometheus scrapes it.
-prom_port=$((20000 + RANDOM % 20000))
 cat >"$work/prometheus.yml" <<YAML
 global:
   scrape_interval: 1s
@@ -77,10 +76,11 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:$metrics_port']
 YAML
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
-  --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
-pids+=($!)
-query="http://127.0.0.1:$prom_port/api/v1/query"
+source "$src/scripts/lib/prometheus.sh"
+helhed_prometheus_start "$work/prometheus.yml" "$work" ||
+  fail "Prometheus did not start: $(tail -5 "$work/prometheus.log")"
+pids+=("$HELHED_PROMETHEUS_PID")
+query="$HELHED_PROMETHEUS_URL/api/v1/query"
 ok=""
 for _ in $(seq 1 60); do
   if curl -sf "$query" --data-urlencode 'query=sum(grpc_server_handled_total{job="plans",grpc_method="CreateActivity",grpc_code="OK"})' \

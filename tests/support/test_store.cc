@@ -4,12 +4,18 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <mutex>
 #include <random>
+#include <system_error>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/store/database.h"
+#include "gtest/gtest.h"
 
 namespace helhed::testing {
 namespace {
@@ -17,6 +23,28 @@ namespace {
 const char* Env(const char* name) {
   const char* v = std::getenv(name);
   return v != nullptr && *v != '\0' ? v : nullptr;
+}
+
+// The directories TempDir made in this process, removed at its exit.
+std::mutex temp_dirs_mu;
+std::vector<std::string>* temp_dirs = nullptr;
+
+// Removes the directories TempDir made, unless a test failed or
+// HELHED_KEEP_TEST_DIRS is set: then they stay, for their stores and
+// service logs, and their paths are printed.
+void RemoveTempDirs() {
+  std::lock_guard<std::mutex> lock(temp_dirs_mu);
+  const bool keep =
+      Env("HELHED_KEEP_TEST_DIRS") != nullptr || ::testing::UnitTest::GetInstance()->Failed();
+  for (const std::string& dir : *temp_dirs) {
+    if (keep) {
+      std::fprintf(stderr, "kept %s\n", dir.c_str());
+      continue;
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+  temp_dirs->clear();
 }
 
 }  // namespace
@@ -35,7 +63,16 @@ std::string TempDir() {
   std::string tmpl =
       absl::StrCat(Env("TMPDIR") != nullptr ? Env("TMPDIR") : "/tmp", "/helhed-test-XXXXXX");
   char* dir = mkdtemp(tmpl.data());
-  return dir == nullptr ? "/tmp" : std::string(dir);
+  if (dir == nullptr) {
+    return "/tmp";
+  }
+  std::lock_guard<std::mutex> lock(temp_dirs_mu);
+  if (temp_dirs == nullptr) {
+    temp_dirs = new std::vector<std::string>();  // outlives static destructors
+    std::atexit(RemoveTempDirs);
+  }
+  temp_dirs->push_back(dir);
+  return dir;
 }
 
 absl::StatusOr<std::string> NewStoreUrl(Backend b) {

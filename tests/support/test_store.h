@@ -26,7 +26,9 @@ std::vector<Backend> TestBackends();
 // A URL of a new, empty database on `b`.
 absl::StatusOr<std::string> NewStoreUrl(Backend b);
 
-// A new empty temporary directory.
+// A new empty temporary directory under $TMPDIR (default /tmp). Removed
+// with its contents when the process exits, unless a test failed or
+// HELHED_KEEP_TEST_DIRS is set (then its path is printed).
 std::string TempDir();
 
 }  // namespace helhed::testing
