@@ -1,5 +1,8 @@
 #include "services/gateway/audit_store.h"
 
+#include <algorithm>
+#include <cstddef>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/field_violations.h"
@@ -24,20 +27,67 @@ std::string ServiceOf(const std::string& method) {
 
 }  // namespace
 
+AuditStore::AuditStore(store::Database* db, const store::PageTokens* tokens, AuditOptions options,
+                       prometheus::Registry* registry)
+    : db_(db), tokens_(tokens), options_(options) {
+  if (registry != nullptr) {
+    batch_calls_ = &prometheus::BuildHistogram()
+                        .Name("helhed_gateway_audit_batch_calls")
+                        .Help("Calls whose audit events one transaction committed (group commit).")
+                        .Register(*registry)
+                        .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64});
+  }
+}
+
 absl::Status AuditStore::Record(const v1::AuditEvent& event,
                                 const std::vector<std::string>& citizens) {
   if (citizens.empty()) return absl::OkStatus();
+  Pending me{&event, &citizens, absl::OkStatus(), false};
+  mu_.Lock();
+  queue_.push_back(&me);
+  // Whoever finds no commit running commits what is queued (its own events
+  // among them) and wakes the others; the rest wait for theirs.
+  while (!me.done) {
+    if (committing_) {
+      committed_.Wait(&mu_);
+      continue;
+    }
+    committing_ = true;
+    std::vector<Pending*> batch;
+    const size_t n = std::min<size_t>(queue_.size(), std::max(1, options_.max_batch));
+    batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    mu_.Unlock();
+    absl::Status s = Commit(batch);
+    if (s.ok() || batch.size() == 1) {
+      for (Pending* p : batch) p->status = s;
+    } else {
+      for (Pending* p : batch) p->status = Commit({p});
+    }
+    if (batch_calls_ != nullptr) batch_calls_->Observe(static_cast<double>(batch.size()));
+    mu_.Lock();
+    for (Pending* p : batch) p->done = true;
+    committing_ = false;
+    committed_.SignalAll();
+  }
+  mu_.Unlock();
+  return me.status;
+}
+
+absl::Status AuditStore::Commit(const std::vector<Pending*>& batch) {
   return db_->Transaction([&](Connection& c) -> absl::Status {
-    for (const auto& citizen : citizens) {
-      v1::AuditEvent e = event;
-      e.set_id(store::NewId());
-      e.set_citizen_id(citizen);
-      HELHED_RETURN_IF_ERROR(
-          c.Execute("INSERT INTO audit_events (id, municipality, citizen_id, subject, event_time,"
-                    " body) VALUES (?, ?, ?, ?, ?, ?)",
-                    {e.id(), e.municipality_code(), citizen, e.subject(),
-                     TimeUtil::TimestampToMicroseconds(e.time()), e.SerializeAsString()})
-              .status());
+    for (const Pending* p : batch) {
+      for (const auto& citizen : *p->citizens) {
+        v1::AuditEvent e = *p->event;
+        e.set_id(store::NewId());
+        e.set_citizen_id(citizen);
+        HELHED_RETURN_IF_ERROR(
+            c.Execute("INSERT INTO audit_events (id, municipality, citizen_id, subject,"
+                      " event_time, body) VALUES (?, ?, ?, ?, ?, ?)",
+                      {e.id(), e.municipality_code(), citizen, e.subject(),
+                       TimeUtil::TimestampToMicroseconds(e.time()), e.SerializeAsString()})
+                .status());
+      }
     }
     return absl::OkStatus();
   });

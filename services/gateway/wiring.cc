@@ -1,6 +1,7 @@
 #include "services/gateway/wiring.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -104,7 +105,13 @@ std::vector<server::RegisteredService> Wiring::operator()(server::Runtime& rt) {
   limiter_ = std::make_unique<RateLimiter>(EnvNumber("HELHED_GATEWAY_RATE", 50),
                                            EnvNumber("HELHED_GATEWAY_BURST", 100));
   tokens_ = std::make_unique<store::PageTokens>(rt.config->page_token_key);
-  audit_ = std::make_unique<AuditStore>(rt.db, tokens_.get());
+  AuditOptions audit_options;
+  const double max_batch = EnvNumber("HELHED_GATEWAY_AUDIT_MAX_BATCH", 64);
+  if (max_batch < 1 || max_batch > 10000 || max_batch != std::floor(max_batch)) {
+    Fail("HELHED_GATEWAY_AUDIT_MAX_BATCH: not a whole number from 1 to 10000");
+  }
+  audit_options.max_batch = static_cast<int>(max_batch);
+  audit_ = std::make_unique<AuditStore>(rt.db, tokens_.get(), audit_options, rt.registry);
   methods_ = std::make_unique<GatewayMethods>(backends_.get(), audit_.get(), key.str());
   ProxyOptions options;
   options.default_deadline =

@@ -13,6 +13,8 @@
 //   HELHED_GATEWAY_DEFAULT_DEADLINE_MS, HELHED_GATEWAY_MAX_DEADLINE_MS  (10000, 30000)
 //   HELHED_GATEWAY_AUDIT_RETENTION_DAYS  (183, about 6 months; fractions allowed)
 //   HELHED_GATEWAY_AUDIT_PURGE_SECONDS   how often expired events are purged (3600)
+//   HELHED_GATEWAY_AUDIT_MAX_BATCH  most calls whose audit events one transaction
+//                                   commits (64; 1 = a transaction per call)
 //   HELHED_GATEWAY_BACKEND_TLS_CA, _CERT, _KEY   TLS (mutual with cert+key) to the backends
 #ifndef HELHED_SERVICES_GATEWAY_WIRING_H_
 #define HELHED_SERVICES_GATEWAY_WIRING_H_
