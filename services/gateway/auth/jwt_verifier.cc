@@ -2,6 +2,9 @@
 
 #include <jwt.h>
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -84,9 +87,59 @@ PkeyPtr ReadPrivateKey(const std::string& pem) {
   return PkeyPtr(PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassphrase, nullptr));
 }
 
-// The kid -> PEM map of every "*.pem" in `dir`, each checked to be an RSA
+// A key file as read: its PEM text and the parsed key.
+struct LoadedKey {
+  std::string pem;
+  PkeyPtr pkey;
+  KeyKind kind;
+};
+
+// The signature of `signing_input` ("header.payload" as sent) under `key`
+// by `alg`: RS256 (RSASSA-PKCS1-v1_5 with SHA-256) or ES256 (ECDSA P-256
+// with SHA-256; JWS sends R and S as 32 bytes each, OpenSSL takes DER).
+bool SignatureVerifies(EVP_PKEY* key, jwt_alg_t alg, absl::string_view signing_input,
+                       const std::string& signature) {
+  const unsigned char* sig = reinterpret_cast<const unsigned char*>(signature.data());
+  size_t sig_len = signature.size();
+  std::string der;
+  if (alg == JWT_ALG_ES256) {
+    if (signature.size() != 64) return false;
+    BIGNUM* r = BN_bin2bn(sig, 32, nullptr);
+    BIGNUM* s = BN_bin2bn(sig + 32, 32, nullptr);
+    ECDSA_SIG* ecdsa = ECDSA_SIG_new();
+    if (r == nullptr || s == nullptr || ecdsa == nullptr || ECDSA_SIG_set0(ecdsa, r, s) != 1) {
+      BN_free(r);
+      BN_free(s);
+      ECDSA_SIG_free(ecdsa);
+      return false;
+    }
+    const int n = i2d_ECDSA_SIG(ecdsa, nullptr);  // r and s are the signature's now
+    if (n > 0) {
+      der.resize(static_cast<size_t>(n));
+      unsigned char* out = reinterpret_cast<unsigned char*>(der.data());
+      i2d_ECDSA_SIG(ecdsa, &out);
+    }
+    ECDSA_SIG_free(ecdsa);
+    if (n <= 0) return false;
+    sig = reinterpret_cast<const unsigned char*>(der.data());
+    sig_len = der.size();
+  } else if (alg != JWT_ALG_RS256) {
+    return false;
+  }
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok = ctx != nullptr &&
+                  EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+                  EVP_DigestVerify(ctx, sig, sig_len,
+                                   reinterpret_cast<const unsigned char*>(signing_input.data()),
+                                   signing_input.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  if (!ok) ERR_clear_error();  // a forged token leaves nothing in this thread's queue
+  return ok;
+}
+
+// The keys of every "*.pem" in `dir` by kid, each checked to be an RSA
 // (>= 2048 bits) or EC P-256 public key.
-absl::StatusOr<std::map<std::string, std::string>> LoadKeys(const std::string& dir) {
+absl::StatusOr<std::map<std::string, LoadedKey>> LoadKeys(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
@@ -106,7 +159,7 @@ absl::StatusOr<std::map<std::string, std::string>> LoadKeys(const std::string& d
     return absl::InvalidArgumentError(
         absl::StrCat("JWT keys directory ", dir, ": no *.pem public key"));
   }
-  std::map<std::string, std::string> keys;
+  std::map<std::string, LoadedKey> keys;
   for (const fs::path& file : files) {
     std::ifstream in(file, std::ios::binary);
     if (!in.is_open()) {
@@ -133,7 +186,7 @@ absl::StatusOr<std::map<std::string, std::string>> LoadKeys(const std::string& d
     if (kid.empty()) {
       return absl::InvalidArgumentError(absl::StrCat("JWT key ", file.string(), ": empty kid"));
     }
-    keys.emplace(std::move(kid), std::move(pem));
+    keys.emplace(std::move(kid), LoadedKey{std::move(pem), std::move(key), kind});
   }
   return keys;
 }
@@ -257,12 +310,23 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(const JwtConfig
   return verifier;
 }
 
+struct JwtVerifier::Key {
+  std::string pem;
+  PkeyPtr pkey;  // used read-only, by any number of threads
+  KeyKind kind;
+};
+
 absl::Status JwtVerifier::Reload() {
-  absl::StatusOr<std::map<std::string, std::string>> keys = LoadKeys(config_.keys_dir);
-  if (!keys.ok()) return keys.status();  // the keys in use stay
+  absl::StatusOr<std::map<std::string, LoadedKey>> loaded = LoadKeys(config_.keys_dir);
+  if (!loaded.ok()) return loaded.status();  // the keys in use stay
+  std::map<std::string, std::shared_ptr<const Key>> keys;
+  for (auto& [kid, k] : *loaded) {
+    keys.emplace(kid,
+                 std::make_shared<const Key>(Key{std::move(k.pem), std::move(k.pkey), k.kind}));
+  }
   {
     absl::MutexLock lock(&mu_);
-    keys_ = *std::move(keys);
+    keys_ = std::move(keys);
   }
   absl::MutexLock lock(&cache_mu_);
   verified_.clear();  // a removed key's tokens must be checked again
@@ -354,20 +418,35 @@ VerifyResult JwtVerifier::VerifyToken(const std::string& token, absl::Time now, 
     return Fail(AuthFailure::kUnknownKey);
   }
   const std::string& kid = kid_it->second.string_value();
-  std::string pem;
+  std::shared_ptr<const Key> key;
   {
     absl::ReaderMutexLock lock(&mu_);
     const auto key_it = keys_.find(kid);
     if (key_it == keys_.end()) return Fail(AuthFailure::kUnknownKey);
-    pem = key_it->second;
+    key = key_it->second;
   }
   // libjwt 1.10 decodes *without verifying* when given no key; never let
   // that happen.
-  if (pem.empty()) return Fail(AuthFailure::kUnknownKey);
+  if (key == nullptr || key->pem.empty() || key->pkey == nullptr) {
+    return Fail(AuthFailure::kUnknownKey);
+  }
+
+  // The signature, with the key parsed once at load: a forged token costs
+  // one public-key operation here and never reaches libjwt, which parses
+  // the PEM again on every decode (~0.6 ms; docs/PERFORMANCE.md). libjwt
+  // then checks it again below.
+  const bool key_fits =
+      alg == JWT_ALG_RS256 ? key->kind == KeyKind::kRsa : key->kind == KeyKind::kEcP256;
+  if (!key_fits ||
+      !SignatureVerifies(key->pkey.get(), alg,
+                         token_view.substr(0, parts[0].size() + 1 + parts[1].size()), signature)) {
+    return Fail(AuthFailure::kSignature);
+  }
 
   jwt_t* raw = nullptr;
-  const int rc = jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(pem.data()),
-                            static_cast<int>(pem.size()));
+  const int rc =
+      jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key->pem.data()),
+                 static_cast<int>(key->pem.size()));
   JwtPtr jwt(raw);
   if (rc != 0 || jwt == nullptr) return Fail(AuthFailure::kSignature);
   // Belt and braces: libjwt must have verified with the alg we allowed and

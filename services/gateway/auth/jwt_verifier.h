@@ -85,7 +85,10 @@ class JwtVerifier {
 
   JwtConfig config_;
   mutable absl::Mutex mu_;
-  std::map<std::string, std::string> keys_ ABSL_GUARDED_BY(mu_);  // kid -> PEM
+  // A public key as loaded: its PEM (for libjwt) and the key parsed once
+  // (for the signature check before libjwt). Defined in the .cc.
+  struct Key;
+  std::map<std::string, std::shared_ptr<const Key>> keys_ ABSL_GUARDED_BY(mu_);  // by kid
 
   // Tokens that passed the full check (signature, issuer, audience, claims),
   // exactly as sent: a repeat only has its time window checked again. The
