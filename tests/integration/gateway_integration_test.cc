@@ -763,10 +763,7 @@ TEST_F(GatewayIntegrationTest, GatewayRecoversWhenABackendReturns) {
 
 // The audit trail on MariaDB (when the tests have one).
 TEST_F(GatewayIntegrationTest, AuditTrailOnMariaDb) {
-  const auto backends = helhed::testing::TestBackends();
-  if (std::find(backends.begin(), backends.end(), Backend::kMysql) == backends.end()) {
-    GTEST_SKIP() << "no MariaDB configured";
-  }
+  HELHED_SKIP_UNLESS_ENABLED(Backend::kMysql);
   StartGateway("", Backend::kMysql);
   const std::string worker = Token({"caseworker"}, "730", "sagsbehandler-m");
   ASSERT_TRUE(CreateApp(worker, "c-maria").ok());

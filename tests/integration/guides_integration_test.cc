@@ -33,6 +33,7 @@ using helhed::testing::TestPrincipal;
 class GuidesIntegrationTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    HELHED_SKIP_UNLESS_ENABLED(GetParam());
     auto url = helhed::testing::NewStoreUrl(GetParam());
     ASSERT_TRUE(url.ok()) << url.status();
     url_ = *url;
@@ -452,7 +453,7 @@ TEST_P(GuidesIntegrationTest, CoordinatorFiguresParseOnlyGuidesWithExpiringTrain
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, GuidesIntegrationTest,
-                         ::testing::ValuesIn(helhed::testing::TestBackends()),
+                         ::testing::ValuesIn(helhed::testing::AllBackends()),
                          [](const ::testing::TestParamInfo<Backend>& p) {
                            return helhed::testing::BackendName(p.param);
                          });

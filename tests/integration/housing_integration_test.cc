@@ -51,6 +51,7 @@ google::protobuf::Timestamp In(absl::Duration d) {
 class HousingIntegrationTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    HELHED_SKIP_UNLESS_ENABLED(GetParam());
     auto url = helhed::testing::NewStoreUrl(GetParam());
     ASSERT_TRUE(url.ok()) << url.status();
     url_ = *url;
@@ -1015,7 +1016,7 @@ TEST_P(HousingIntegrationTest, OffersAreCountedWithoutReadingTheirBodies) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, HousingIntegrationTest,
-                         ::testing::ValuesIn(helhed::testing::TestBackends()),
+                         ::testing::ValuesIn(helhed::testing::AllBackends()),
                          [](const ::testing::TestParamInfo<Backend>& p) {
                            return helhed::testing::BackendName(p.param);
                          });

@@ -32,6 +32,7 @@ using helhed::testing::TestPrincipal;
 class PlansIntegrationTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    HELHED_SKIP_UNLESS_ENABLED(GetParam());
     auto url = helhed::testing::NewStoreUrl(GetParam());
     ASSERT_TRUE(url.ok()) << url.status();
     url_ = *url;
@@ -483,7 +484,7 @@ TEST_P(PlansIntegrationTest, CitizenDataNeverReachesLogsOrMetrics) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, PlansIntegrationTest,
-                         ::testing::ValuesIn(helhed::testing::TestBackends()),
+                         ::testing::ValuesIn(helhed::testing::AllBackends()),
                          [](const ::testing::TestParamInfo<Backend>& p) {
                            return helhed::testing::BackendName(p.param);
                          });

@@ -55,6 +55,7 @@ absl::Time NextWednesday(int hour, int minute) {
 class VolunteersIntegrationTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    HELHED_SKIP_UNLESS_ENABLED(GetParam());
     auto url = helhed::testing::NewStoreUrl(GetParam());
     ASSERT_TRUE(url.ok()) << url.status();
     setenv("HELHED_VOLUNTEERS_STATS_SECONDS", "1", 1);
@@ -455,7 +456,7 @@ TEST_P(VolunteersIntegrationTest, AcknowledgedWritesSurviveSigkill) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, VolunteersIntegrationTest,
-                         ::testing::ValuesIn(helhed::testing::TestBackends()),
+                         ::testing::ValuesIn(helhed::testing::AllBackends()),
                          [](const ::testing::TestParamInfo<Backend>& p) {
                            return helhed::testing::BackendName(p.param);
                          });

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -57,6 +58,13 @@ std::vector<Backend> TestBackends() {
     out.push_back(Backend::kMysql);
   }
   return out;
+}
+
+std::vector<Backend> AllBackends() { return {Backend::kSqlite, Backend::kMysql}; }
+
+bool BackendEnabled(Backend b) {
+  const std::vector<Backend> enabled = TestBackends();
+  return std::find(enabled.begin(), enabled.end(), b) != enabled.end();
 }
 
 std::string TempDir() {

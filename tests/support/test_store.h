@@ -23,6 +23,15 @@ std::string BackendName(Backend b);
 // required.
 std::vector<Backend> TestBackends();
 
+// Every backend, to instantiate parameterised tests with: the test names
+// must not depend on the environment, because ctest discovers them once
+// per build (PRE_TEST) and keeps that list; a run without
+// HELHED_TEST_MYSQL_URL would otherwise hide the MariaDB variants from
+// every later run, scripts/test included. A test skips, at run time, a
+// backend TestBackends() does not name: HELHED_SKIP_UNLESS_ENABLED.
+std::vector<Backend> AllBackends();
+bool BackendEnabled(Backend b);
+
 // A URL of a new, empty database on `b`.
 absl::StatusOr<std::string> NewStoreUrl(Backend b);
 
@@ -32,5 +41,14 @@ absl::StatusOr<std::string> NewStoreUrl(Backend b);
 std::string TempDir();
 
 }  // namespace helhed::testing
+
+// In a test or its SetUp: skips it when `backend` is not configured here.
+#define HELHED_SKIP_UNLESS_ENABLED(backend)                                               \
+  do {                                                                                    \
+    if (!::helhed::testing::BackendEnabled(backend)) {                                    \
+      GTEST_SKIP() << ::helhed::testing::BackendName(backend)                             \
+                   << " is not configured (HELHED_TEST_MYSQL_URL; scripts/test sets it)"; \
+    }                                                                                     \
+  } while (0)
 
 #endif  // HELHED_TESTS_SUPPORT_TEST_STORE_H_

@@ -23,28 +23,15 @@
 namespace helhed::store {
 namespace {
 
+using helhed::testing::AllBackends;
 using helhed::testing::Backend;
 using helhed::testing::BackendName;
 using helhed::testing::NewStoreUrl;
-using helhed::testing::TestBackends;
-
-// Test names are discovered at build time, when the MariaDB server of
-// scripts/test may not run yet: instantiate every backend and skip, at run
-// time, those TestBackends() does not name.
-std::vector<Backend> AllBackends() { return {Backend::kSqlite, Backend::kMysql}; }
-
-bool Enabled(Backend b) {
-  const std::vector<Backend> enabled = TestBackends();
-  return std::find(enabled.begin(), enabled.end(), b) != enabled.end();
-}
 
 class DatabaseTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (!Enabled(GetParam())) {
-      GTEST_SKIP() << BackendName(GetParam())
-                   << " is not configured (HELHED_TEST_MYSQL_URL; scripts/test sets it)";
-    }
+    HELHED_SKIP_UNLESS_ENABLED(GetParam());
     auto url = NewStoreUrl(GetParam());
     ASSERT_TRUE(url.ok()) << url.status();
     url_ = *url;

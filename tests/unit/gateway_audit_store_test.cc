@@ -27,6 +27,7 @@ using helhed::testing::Backend;
 class AuditStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    HELHED_SKIP_UNLESS_ENABLED(GetParam());
     auto url = helhed::testing::NewStoreUrl(GetParam());
     ASSERT_TRUE(url.ok()) << url.status();
     url_ = *url;
@@ -195,7 +196,7 @@ TEST_P(AuditStoreTest, NoCitizensWritesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, AuditStoreTest,
-                         ::testing::ValuesIn(helhed::testing::TestBackends()),
+                         ::testing::ValuesIn(helhed::testing::AllBackends()),
                          [](const ::testing::TestParamInfo<Backend>& p) {
                            return helhed::testing::BackendName(p.param);
                          });

@@ -47,10 +47,10 @@ using helhed::common::v1::RESOURCE_STATE_ARCHIVED;
 using helhed::common::v1::TARGET_GROUP_ADHD;
 using helhed::common::v1::TARGET_GROUP_AUTISM;
 using helhed::common::v1::TARGET_GROUP_HOMELESSNESS;
+using helhed::testing::AllBackends;
 using helhed::testing::Backend;
 using helhed::testing::BackendName;
 using helhed::testing::NewStoreUrl;
-using helhed::testing::TestBackends;
 
 constexpr char kMuni[] = "730";
 constexpr char kOther[] = "101";
@@ -189,23 +189,10 @@ v1::Action NewAction(const std::string& goal_id, v1::ActionPerformer performer) 
 // ---------------------------------------------------------------------------
 // Fixture
 
-// Test names are discovered at build time, when the MariaDB server of
-// scripts/test may not run yet: instantiate every backend and skip, at run
-// time, those TestBackends() does not name.
-std::vector<Backend> AllBackends() { return {Backend::kSqlite, Backend::kMysql}; }
-
-bool Enabled(Backend b) {
-  const std::vector<Backend> enabled = TestBackends();
-  return std::find(enabled.begin(), enabled.end(), b) != enabled.end();
-}
-
 class PlansStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (!Enabled(GetParam())) {
-      GTEST_SKIP() << BackendName(GetParam())
-                   << " is not configured (HELHED_TEST_MYSQL_URL; scripts/test sets it)";
-    }
+    HELHED_SKIP_UNLESS_ENABLED(GetParam());
     auto url = NewStoreUrl(GetParam());
     ASSERT_TRUE(url.ok()) << url.status();
     auto db = store::Database::Open(*url, store::StoreOptions());

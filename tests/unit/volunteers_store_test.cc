@@ -18,6 +18,7 @@ using helhed::testing::Backend;
 class VolunteersStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    HELHED_SKIP_UNLESS_ENABLED(GetParam());
     auto url = helhed::testing::NewStoreUrl(GetParam());
     ASSERT_TRUE(url.ok()) << url.status();
     auto db = store::Database::Open(*url, store::StoreOptions());
@@ -356,13 +357,13 @@ TEST_P(MonthlyStatsTest, ReadsNoBodyOnceRowsHaveTheColumns) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MonthlyStatsTest,
-                         ::testing::ValuesIn(helhed::testing::TestBackends()),
+                         ::testing::ValuesIn(helhed::testing::AllBackends()),
                          [](const ::testing::TestParamInfo<Backend>& p) {
                            return helhed::testing::BackendName(p.param);
                          });
 
 INSTANTIATE_TEST_SUITE_P(Backends, VolunteersStoreTest,
-                         ::testing::ValuesIn(helhed::testing::TestBackends()),
+                         ::testing::ValuesIn(helhed::testing::AllBackends()),
                          [](const ::testing::TestParamInfo<Backend>& p) {
                            return helhed::testing::BackendName(p.param);
                          });
