@@ -951,19 +951,19 @@ absl::StatusOr<OfferCounts> OfferCountsFromColumns(Connection& c, const std::str
                                       " decline_reason"),
                          {muni}));
   OfferCounts out;
-  bool undated = false;
+  bool from_bodies = false;  // a declined offer from before 0005
   for (const auto& r : rows) {
     const int state = static_cast<int>(r.Int(0));
     const int count = static_cast<int>(r.Int(2));
     out.by_state[state] += count;
     if (state != v1::OFFER_STATE_DECLINED) continue;
     if (r.IsNull(1)) {
-      undated = true;
+      from_bodies = true;
     } else {
       out.declined_by_reason[static_cast<int>(r.Int(1))] += count;
     }
   }
-  if (undated) {
+  if (from_bodies) {
     HELHED_ASSIGN_OR_RETURN(Rows bodies,
                             c.Query("SELECT body FROM offers WHERE municipality = ?"
                                     " AND offer_state = ? AND decline_reason IS NULL",

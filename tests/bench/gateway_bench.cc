@@ -672,14 +672,6 @@ class Nginx {
   pid_t pid_ = -1;
 };
 
-// Removes a temporary directory made by tests/support, nothing else.
-void RemoveTempDir(const std::string& dir) {
-  if (absl::StrContains(dir, "/helhed-test-")) {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-}
-
 void PrintMachine(int argc, char** argv) {
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -818,11 +810,12 @@ void TearDown(Setup* s, bool failed) {
     }
   }
   if (failed) {
+    helhed::testing::KeepTempDirs();
     std::fprintf(stderr, "gateway_bench: logs left in %s\n",
                  absl::StrJoin(s->temp_dirs, " ").c_str());
     return;
   }
-  for (const auto& d : s->temp_dirs) RemoveTempDir(d);
+  for (const auto& d : s->temp_dirs) helhed::testing::RemoveTempDir(d);
 }
 
 const Target* Find(const std::vector<Target>& targets, const std::string& name) {

@@ -10,14 +10,11 @@
 // Keys are made in-process (RSA 2048, EC P-256). Prints microseconds per
 // token, the median of R rounds. Never fails on speed.
 #include <jwt.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +25,7 @@
 #include "absl/time/clock.h"
 #include "services/gateway/auth/jwt_verifier.h"
 #include "tests/support/bench_stats.h"
+#include "tests/support/test_keys.h"
 #include "tests/support/test_store.h"
 
 namespace {
@@ -35,33 +33,7 @@ namespace {
 using helhed::gateway::JwtConfig;
 using helhed::gateway::JwtVerifier;
 using helhed::gateway::MintOptions;
-
-struct KeyPair {
-  std::string private_pem;
-  std::string public_pem;
-};
-
-std::string PemOf(EVP_PKEY* key, bool private_key) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-  const int ok =
-      private_key ? PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
-                  : PEM_write_bio_PUBKEY(bio.get(), key);
-  if (ok != 1) return "";
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<size_t>(n));
-}
-
-KeyPair MakeKey(bool ec) {
-  EVP_PKEY* key = ec ? EVP_EC_gen("P-256") : EVP_RSA_gen(2048);
-  if (key == nullptr) {
-    std::fprintf(stderr, "jwt_bench: cannot make a key\n");
-    std::exit(1);
-  }
-  KeyPair k{PemOf(key, true), PemOf(key, false)};
-  EVP_PKEY_free(key);
-  return k;
-}
+using helhed::testing::KeyPair;
 
 // A valid token with one character in the middle of its signature changed
 // to another base64url character (still canonical: not at the end).
@@ -106,10 +78,13 @@ int main(int argc, char** argv) {
   }
 
   const std::string dir = helhed::testing::TempDir();
-  const KeyPair rsa = MakeKey(false);
-  const KeyPair ec = MakeKey(true);
-  std::ofstream(dir + "/rsa1.pem") << rsa.public_pem;
-  std::ofstream(dir + "/ec1.pem") << ec.public_pem;
+  const KeyPair rsa = helhed::testing::NewRsaKey();
+  const KeyPair ec = helhed::testing::NewEcKey();
+  if (!helhed::testing::WriteFile(dir + "/rsa1.pem", rsa.public_pem) ||
+      !helhed::testing::WriteFile(dir + "/ec1.pem", ec.public_pem)) {
+    std::fprintf(stderr, "jwt_bench: cannot write the keys to %s\n", dir.c_str());
+    return 1;
+  }
   JwtConfig config;
   config.keys_dir = dir;
   config.issuer = "https://idp.example";
@@ -176,7 +151,5 @@ int main(int argc, char** argv) {
     std::printf("%-6s %-34s %12.1f\n", alg, "valid, first seen: Verify",
                 helhed::testing::Percentile(valid_us, 0.5));
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
-  return 0;
+  return 0;  // TempDir's directory goes at exit
 }

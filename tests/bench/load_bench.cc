@@ -879,14 +879,6 @@ struct Setup {
   std::vector<std::string> mysql_urls;
 };
 
-// Removes a temporary directory made by tests/support, nothing else.
-void RemoveTempDir(const std::string& dir) {
-  if (absl::StrContains(dir, "/helhed-test-")) {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-}
-
 // Drops a MySQL database made by NewStoreUrl.
 void DropMysqlDatabase(const std::string& url) {
   const char* admin = std::getenv("HELHED_TEST_MYSQL_URL");
@@ -1200,10 +1192,11 @@ void TearDown(Setup* s, bool failed) {
   for (auto& [name, p] : s->services) stop(name, &p);
   if (!exits.empty()) std::printf("stopped (SIGTERM): %s\n", absl::StrJoin(exits, ", ").c_str());
   if (failed) {
+    helhed::testing::KeepTempDirs();
     std::fprintf(stderr, "load_bench: logs left in %s\n", absl::StrJoin(s->temp_dirs, " ").c_str());
     return;
   }
-  for (const auto& d : s->temp_dirs) RemoveTempDir(d);
+  for (const auto& d : s->temp_dirs) helhed::testing::RemoveTempDir(d);
   for (const auto& u : s->mysql_urls) DropMysqlDatabase(u);
 }
 

@@ -910,14 +910,6 @@ std::optional<pid_t> EnvPid(const char* name) {
   return static_cast<pid_t>(pid);
 }
 
-// Removes a temporary directory made by tests/support, nothing else.
-void RemoveTempDir(const std::string& dir) {
-  if (absl::StrContains(dir, "/helhed-test-")) {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-}
-
 // Drops a MySQL database made by NewStoreUrl.
 void DropMysqlDatabase(const std::string& url) {
   const char* admin = std::getenv("HELHED_TEST_MYSQL_URL");
@@ -980,19 +972,20 @@ bool RunOnFreshStore(const std::string& store, const Options& o, const demo::Dem
   }
   if (!code.ok() || *code != 0) {
     const std::string how = code.ok() ? absl::StrCat("exit ", *code) : code.status().ToString();
+    helhed::testing::KeepTempDirs();
     std::printf("note: the service did not stop cleanly on SIGTERM (%s); log: %s\n", how.c_str(),
                 (*service)->log_path().c_str());
     return true;
   }
   const std::string log_dir = std::filesystem::path((*service)->log_path()).parent_path().string();
   service->reset();
-  RemoveTempDir(log_dir);
+  helhed::testing::RemoveTempDir(log_dir);
   if (mysql) {
     DropMysqlDatabase(*url);
   } else {
     auto parsed = store::ParseStoreUrl(*url);
     if (parsed.ok()) {
-      RemoveTempDir(std::filesystem::path(parsed->path).parent_path().string());
+      helhed::testing::RemoveTempDir(std::filesystem::path(parsed->path).parent_path().string());
     }
   }
   return true;

@@ -31,13 +31,13 @@
 #include "services/plans/wiring.h"
 #include "services/volunteers/demo/demo_loader.h"
 #include "services/volunteers/wiring.h"
-#include "tests/fuzz/fuzz_keys.h"
 #include "tests/fuzz/service_fuzz.h"
+#include "tests/support/test_keys.h"
 
 namespace {
 
-using helhed::fuzz::Pem;
-using helhed::fuzz::WriteFile;
+using helhed::testing::Pem;
+using helhed::testing::WriteFile;
 
 // Keys, CPR key and the settings the gateway's wiring reads; the tokens of
 // callers 0 and 1.

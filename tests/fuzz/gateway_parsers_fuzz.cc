@@ -41,7 +41,7 @@
 #include "services/gateway/audit/wire_check.h"
 #include "services/gateway/auth/jwt_verifier.h"
 #include "services/gateway/policy/policy.h"
-#include "tests/fuzz/fuzz_keys.h"
+#include "tests/support/test_keys.h"
 
 namespace {
 
@@ -71,8 +71,8 @@ void RemoveDir() {
   }
 }
 
-using helhed::fuzz::Pem;
-using helhed::fuzz::WriteFile;
+using helhed::testing::Pem;
+using helhed::testing::WriteFile;
 
 // INVALID_ARGUMENT naming at least one field.
 bool NamesAField(const absl::Status& s) {

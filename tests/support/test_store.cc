@@ -29,14 +29,15 @@ const char* Env(const char* name) {
 // The directories TempDir made in this process, removed at its exit.
 std::mutex temp_dirs_mu;
 std::vector<std::string>* temp_dirs = nullptr;
+bool keep_temp_dirs = false;  // KeepTempDirs()
 
-// Removes the directories TempDir made, unless a test failed or
-// HELHED_KEEP_TEST_DIRS is set: then they stay, for their stores and
-// service logs, and their paths are printed.
+// Removes the directories TempDir made, unless a test failed, KeepTempDirs()
+// was called or HELHED_KEEP_TEST_DIRS is set: then they stay, for their
+// stores and service logs, and their paths are printed.
 void RemoveTempDirs() {
   std::lock_guard<std::mutex> lock(temp_dirs_mu);
-  const bool keep =
-      Env("HELHED_KEEP_TEST_DIRS") != nullptr || ::testing::UnitTest::GetInstance()->Failed();
+  const bool keep = keep_temp_dirs || Env("HELHED_KEEP_TEST_DIRS") != nullptr ||
+                    ::testing::UnitTest::GetInstance()->Failed();
   for (const std::string& dir : *temp_dirs) {
     if (keep) {
       std::fprintf(stderr, "kept %s\n", dir.c_str());
@@ -65,6 +66,21 @@ std::vector<Backend> AllBackends() { return {Backend::kSqlite, Backend::kMysql};
 bool BackendEnabled(Backend b) {
   const std::vector<Backend> enabled = TestBackends();
   return std::find(enabled.begin(), enabled.end(), b) != enabled.end();
+}
+
+void KeepTempDirs() {
+  std::lock_guard<std::mutex> lock(temp_dirs_mu);
+  keep_temp_dirs = true;
+}
+
+void RemoveTempDir(const std::string& dir) {
+  std::lock_guard<std::mutex> lock(temp_dirs_mu);
+  if (temp_dirs == nullptr) return;
+  auto it = std::find(temp_dirs->begin(), temp_dirs->end(), dir);
+  if (it == temp_dirs->end()) return;  // not one of ours
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+  temp_dirs->erase(it);
 }
 
 std::string TempDir() {

@@ -40,6 +40,14 @@ absl::StatusOr<std::string> NewStoreUrl(Backend b);
 // HELHED_KEEP_TEST_DIRS is set (then its path is printed).
 std::string TempDir();
 
+// Keeps every directory TempDir made at exit, e.g. a bench's service logs
+// after a failure.
+void KeepTempDirs();
+
+// Removes `dir` now, if TempDir made it (anything else is left alone), e.g.
+// a bench's store between runs.
+void RemoveTempDir(const std::string& dir);
+
 }  // namespace helhed::testing
 
 // In a test or its SetUp: skips it when `backend` is not configured here.

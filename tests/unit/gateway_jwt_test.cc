@@ -2,16 +2,10 @@
 // refused, RS256 and ES256 tokens, key rotation, and MintToken. Keys are made
 // at test time with OpenSSL.
 #include <jwt.h>
-#include <openssl/bio.h>
-#include <openssl/buffer.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,6 +18,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "services/gateway/auth/jwt_verifier.h"
+#include "tests/support/test_keys.h"
 #include "tests/support/test_store.h"
 
 namespace helhed::gateway {
@@ -35,39 +30,12 @@ using helhed::common::v1::ROLE_MANAGER;
 constexpr char kIssuer[] = "https://idp.test";
 constexpr char kAudience[] = "helhed-gateway";
 
-// A private key and its public half, both PEM.
-struct KeyPair {
-  std::string private_pem;
-  std::string public_pem;
-};
-
-std::string BioString(BIO* bio) {
-  BUF_MEM* mem = nullptr;
-  BIO_get_mem_ptr(bio, &mem);
-  return std::string(mem->data, mem->length);
-}
-
-KeyPair PemPair(EVP_PKEY* key) {
-  KeyPair pair;
-  BIO* priv = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(priv, key, nullptr, nullptr, 0, nullptr, nullptr);
-  pair.private_pem = BioString(priv);
-  BIO_free(priv);
-  BIO* pub = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(pub, key);
-  pair.public_pem = BioString(pub);
-  BIO_free(pub);
-  EVP_PKEY_free(key);
-  return pair;
-}
-
-KeyPair NewRsa() { return PemPair(EVP_RSA_gen(2048)); }
-KeyPair NewEc() { return PemPair(EVP_EC_gen("P-256")); }
+using helhed::testing::KeyPair;
+using helhed::testing::NewEcKey;
+using helhed::testing::NewRsaKey;
 
 void WriteFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << contents;
-  ASSERT_TRUE(out.good()) << path;
+  ASSERT_TRUE(helhed::testing::WriteFile(path, contents)) << path;
 }
 
 std::string B64(const std::string& s) {
@@ -110,9 +78,9 @@ std::string Bearer(const std::string& token) { return "Bearer " + token; }
 class JwtVerifierTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    rsa_ = new KeyPair(NewRsa());
-    ec_ = new KeyPair(NewEc());
-    other_ = new KeyPair(NewRsa());
+    rsa_ = new KeyPair(NewRsaKey());
+    ec_ = new KeyPair(NewEcKey());
+    other_ = new KeyPair(NewRsaKey());
   }
   static void TearDownTestSuite() {
     delete rsa_;
@@ -417,7 +385,7 @@ TEST_F(JwtVerifierTest, IgnoresUnknownRolesButNeedsOne) {
 }
 
 TEST_F(JwtVerifierTest, ReloadPicksUpNewKeysAndDropsRemovedOnes) {
-  const KeyPair next = NewEc();
+  const KeyPair next = NewEcKey();
   const std::string new_token = SignRaw(JWT_ALG_ES256, next.private_pem, "2025-next", Good());
   ExpectRefused(new_token, AuthFailure::kUnknownKey);
 
@@ -510,7 +478,7 @@ TEST(JwtVerifierCreateTest, FailsOnAMissingDirectory) {
 TEST(JwtVerifierCreateTest, FailsOnABadPemNamingTheFile) {
   JwtConfig config;
   config.keys_dir = helhed::testing::TempDir();
-  const KeyPair good = NewEc();
+  const KeyPair good = NewEcKey();
   WriteFile(config.keys_dir + "/a-good.pem", good.public_pem);
   WriteFile(config.keys_dir + "/z-bad.pem", "hello\n");
   auto verifier = JwtVerifier::Create(config);

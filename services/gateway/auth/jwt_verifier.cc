@@ -87,11 +87,24 @@ PkeyPtr ReadPrivateKey(const std::string& pem) {
   return PkeyPtr(PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassphrase, nullptr));
 }
 
-// A key file as read: its PEM text and the parsed key.
-struct LoadedKey {
+}  // namespace
+
+// A key file as read: its PEM text (for libjwt) and the key parsed once (for
+// the signature check before libjwt), used read-only by any number of
+// threads.
+struct JwtKey {
   std::string pem;
   PkeyPtr pkey;
   KeyKind kind;
+};
+
+namespace {
+
+struct EcdsaSigDeleter {
+  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
+};
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
 
 // The signature of `signing_input` ("header.payload" as sent) under `key`
@@ -106,40 +119,37 @@ bool SignatureVerifies(EVP_PKEY* key, jwt_alg_t alg, absl::string_view signing_i
     if (signature.size() != 64) return false;
     BIGNUM* r = BN_bin2bn(sig, 32, nullptr);
     BIGNUM* s = BN_bin2bn(sig + 32, 32, nullptr);
-    ECDSA_SIG* ecdsa = ECDSA_SIG_new();
-    if (r == nullptr || s == nullptr || ecdsa == nullptr || ECDSA_SIG_set0(ecdsa, r, s) != 1) {
+    std::unique_ptr<ECDSA_SIG, EcdsaSigDeleter> ecdsa(ECDSA_SIG_new());
+    if (r == nullptr || s == nullptr || ecdsa == nullptr ||
+        ECDSA_SIG_set0(ecdsa.get(), r, s) != 1) {
       BN_free(r);
       BN_free(s);
-      ECDSA_SIG_free(ecdsa);
       return false;
     }
-    const int n = i2d_ECDSA_SIG(ecdsa, nullptr);  // r and s are the signature's now
-    if (n > 0) {
-      der.resize(static_cast<size_t>(n));
-      unsigned char* out = reinterpret_cast<unsigned char*>(der.data());
-      i2d_ECDSA_SIG(ecdsa, &out);
-    }
-    ECDSA_SIG_free(ecdsa);
+    const int n = i2d_ECDSA_SIG(ecdsa.get(), nullptr);  // r and s are the signature's now
     if (n <= 0) return false;
+    der.resize(static_cast<size_t>(n));
+    unsigned char* out = reinterpret_cast<unsigned char*>(der.data());
+    i2d_ECDSA_SIG(ecdsa.get(), &out);
     sig = reinterpret_cast<const unsigned char*>(der.data());
     sig_len = der.size();
   } else if (alg != JWT_ALG_RS256) {
     return false;
   }
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
   const bool ok = ctx != nullptr &&
-                  EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
-                  EVP_DigestVerify(ctx, sig, sig_len,
+                  EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
+                  EVP_DigestVerify(ctx.get(), sig, sig_len,
                                    reinterpret_cast<const unsigned char*>(signing_input.data()),
                                    signing_input.size()) == 1;
-  EVP_MD_CTX_free(ctx);
   if (!ok) ERR_clear_error();  // a forged token leaves nothing in this thread's queue
   return ok;
 }
 
 // The keys of every "*.pem" in `dir` by kid, each checked to be an RSA
 // (>= 2048 bits) or EC P-256 public key.
-absl::StatusOr<std::map<std::string, LoadedKey>> LoadKeys(const std::string& dir) {
+absl::StatusOr<std::map<std::string, std::shared_ptr<const JwtKey>>> LoadKeys(
+    const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
@@ -159,7 +169,7 @@ absl::StatusOr<std::map<std::string, LoadedKey>> LoadKeys(const std::string& dir
     return absl::InvalidArgumentError(
         absl::StrCat("JWT keys directory ", dir, ": no *.pem public key"));
   }
-  std::map<std::string, LoadedKey> keys;
+  std::map<std::string, std::shared_ptr<const JwtKey>> keys;
   for (const fs::path& file : files) {
     std::ifstream in(file, std::ios::binary);
     if (!in.is_open()) {
@@ -186,7 +196,8 @@ absl::StatusOr<std::map<std::string, LoadedKey>> LoadKeys(const std::string& dir
     if (kid.empty()) {
       return absl::InvalidArgumentError(absl::StrCat("JWT key ", file.string(), ": empty kid"));
     }
-    keys.emplace(std::move(kid), LoadedKey{std::move(pem), std::move(key), kind});
+    keys.emplace(std::move(kid),
+                 std::make_shared<const JwtKey>(JwtKey{std::move(pem), std::move(key), kind}));
   }
   return keys;
 }
@@ -310,23 +321,12 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(const JwtConfig
   return verifier;
 }
 
-struct JwtVerifier::Key {
-  std::string pem;
-  PkeyPtr pkey;  // used read-only, by any number of threads
-  KeyKind kind;
-};
-
 absl::Status JwtVerifier::Reload() {
-  absl::StatusOr<std::map<std::string, LoadedKey>> loaded = LoadKeys(config_.keys_dir);
-  if (!loaded.ok()) return loaded.status();  // the keys in use stay
-  std::map<std::string, std::shared_ptr<const Key>> keys;
-  for (auto& [kid, k] : *loaded) {
-    keys.emplace(kid,
-                 std::make_shared<const Key>(Key{std::move(k.pem), std::move(k.pkey), k.kind}));
-  }
+  auto keys = LoadKeys(config_.keys_dir);
+  if (!keys.ok()) return keys.status();  // the keys in use stay
   {
     absl::MutexLock lock(&mu_);
-    keys_ = std::move(keys);
+    keys_ = *std::move(keys);
   }
   absl::MutexLock lock(&cache_mu_);
   verified_.clear();  // a removed key's tokens must be checked again
@@ -418,7 +418,7 @@ VerifyResult JwtVerifier::VerifyToken(const std::string& token, absl::Time now, 
     return Fail(AuthFailure::kUnknownKey);
   }
   const std::string& kid = kid_it->second.string_value();
-  std::shared_ptr<const Key> key;
+  std::shared_ptr<const JwtKey> key;
   {
     absl::ReaderMutexLock lock(&mu_);
     const auto key_it = keys_.find(kid);

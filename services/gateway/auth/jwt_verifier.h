@@ -50,6 +50,9 @@ enum class AuthFailure {
 // "not_yet_valid", "issuer", "audience", "claims".
 const char* AuthFailureName(AuthFailure f);
 
+// A public key as loaded: its PEM and the key parsed once (jwt_verifier.cc).
+struct JwtKey;
+
 struct JwtConfig {
   std::string keys_dir;
   std::string issuer;
@@ -85,10 +88,7 @@ class JwtVerifier {
 
   JwtConfig config_;
   mutable absl::Mutex mu_;
-  // A public key as loaded: its PEM (for libjwt) and the key parsed once
-  // (for the signature check before libjwt). Defined in the .cc.
-  struct Key;
-  std::map<std::string, std::shared_ptr<const Key>> keys_ ABSL_GUARDED_BY(mu_);  // by kid
+  std::map<std::string, std::shared_ptr<const JwtKey>> keys_ ABSL_GUARDED_BY(mu_);  // by kid
 
   // Tokens that passed the full check (signature, issuer, audience, claims),
   // exactly as sent: a repeat only has its time window checked again. The
