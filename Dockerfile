@@ -64,9 +64,9 @@ RUN apt-get update \
  && mkdir -p /data /etc/helhed/policy /usr/local/share/helhed/demo \
  && chown 10001:10001 /data
 COPY --from=build /out/bin/ /usr/local/bin/
-COPY services/gateway/policy/default_policy.txt /etc/helhed/policy/default_policy.txt
+COPY common/auth/default_policy.txt /etc/helhed/policy/default_policy.txt
 COPY services/plans/demo/demo_data.textproto /usr/local/share/helhed/demo/plans_demo_data.textproto
-ENV HELHED_GATEWAY_POLICY=/etc/helhed/policy/default_policy.txt
+ENV HELHED_POLICY=/etc/helhed/policy/default_policy.txt
 VOLUME ["/data"]
 WORKDIR /data
 USER 10001:10001

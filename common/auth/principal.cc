@@ -1,7 +1,15 @@
 #include "common/auth/principal.h"
 
+#include <openssl/rand.h>
+
+#include <cstdlib>
+#include <vector>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace helhed::auth {
 
@@ -37,13 +45,38 @@ absl::StatusOr<Principal> DecodePrincipal(absl::string_view encoded) {
   return principal;
 }
 
+const std::string& VerdictNonce() {
+  static const std::string* nonce = [] {
+    unsigned char bytes[16];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) std::abort();
+    return new std::string(absl::BytesToHexString(
+        absl::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes)));
+  }();
+  return *nonce;
+}
+
+std::string MakeVerdict(const absl::Status& status, const Principal* principal) {
+  return absl::StrCat(VerdictNonce(), ":", static_cast<int>(status.code()), ":",
+                      principal != nullptr ? EncodePrincipal(*principal) : "", ":",
+                      status.message());
+}
+
 absl::StatusOr<Principal> PrincipalFromContext(const grpc::ServerContextBase& context) {
   const auto& md = context.client_metadata();
-  auto it = md.find(kPrincipalMetadataKey);
-  if (it == md.end()) {
-    return absl::UnauthenticatedError("no principal: call through the gateway");
+  const auto range = md.equal_range(kPrincipalVerdictKey);
+  for (auto it = range.first; it != range.second; ++it) {
+    const absl::string_view v(it->second.data(), it->second.size());
+    std::vector<absl::string_view> parts = absl::StrSplit(v, absl::MaxSplits(':', 3));
+    int code = 0;
+    if (parts.size() != 4 || parts[0] != VerdictNonce() || !absl::SimpleAtoi(parts[1], &code)) {
+      continue;
+    }
+    if (code != 0) {
+      return absl::Status(static_cast<absl::StatusCode>(code), parts[3]);
+    }
+    return DecodePrincipal(parts[2]);
   }
-  return DecodePrincipal(absl::string_view(it->second.data(), it->second.size()));
+  return absl::UnauthenticatedError("no principal: call through the gateway");
 }
 
 void AttachPrincipal(grpc::ClientContext* context, const Principal& principal) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "common/auth/principal.h"
 #include "common/observability/log.h"
+#include "google/protobuf/descriptor.h"
 
 namespace helhed::observability {
 namespace {
@@ -17,8 +18,26 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
   return *b;
 }
 
-const char* TypeName(grpc::experimental::ServerRpcInfo::Type t) {
+// The method's call type as its API declares it: a generic service (the
+// gateway) sees every call as a bidi stream, the proto knows better.
+const char* TypeName(grpc::experimental::ServerRpcInfo* info) {
   using T = grpc::experimental::ServerRpcInfo::Type;
+  T t = info->type();
+  if (t == T::BIDI_STREAMING && info->method() != nullptr && info->method()[0] == '/') {
+    const std::string path(info->method() + 1);
+    const size_t slash = path.find('/');
+    const auto* service =
+        slash == std::string::npos
+            ? nullptr
+            : google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+                  path.substr(0, slash));
+    const auto* m =
+        service == nullptr ? nullptr : service->FindMethodByName(path.substr(slash + 1));
+    if (m != nullptr) {
+      t = m->client_streaming() ? (m->server_streaming() ? T::BIDI_STREAMING : T::CLIENT_STREAMING)
+                                : (m->server_streaming() ? T::SERVER_STREAMING : T::UNARY);
+    }
+  }
   switch (t) {
     case T::UNARY:
       return "unary";
@@ -45,17 +64,13 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
-      method_.started->Increment();
+      if (method_.started != nullptr) method_.started->Increment();
       auto* md = methods->GetRecvInitialMetadata();
       auto rid = md->find("x-request-id");
       if (rid != md->end() && rid->second.size() > 0 && rid->second.size() <= 128) {
         request_id_.assign(rid->second.data(), rid->second.size());
       } else {
         request_id_ = NewRequestId();
-      }
-      auto p = md->find(auth::kPrincipalMetadataKey);
-      if (log_principal_ && p != md->end()) {
-        principal_.assign(p->second.data(), p->second.size());  // decoded only to log
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
@@ -64,6 +79,14 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      std::string caller;
+      if (auto* trailers = methods->GetSendTrailingMetadata(); trailers != nullptr) {
+        auto it = trailers->find(kLogCallerTrailer);
+        if (it != trailers->end()) {
+          caller = std::move(it->second);
+          trailers->erase(it);
+        }
+      }
       const grpc::Status status = methods->GetSendStatus();
       const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
       const int code = static_cast<int>(status.error_code());
@@ -76,8 +99,12 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
       if (log::Enabled(level)) {
         std::string subject;
         std::string tenant;
-        if (!principal_.empty()) {
-          auto principal = auth::DecodePrincipal(principal_);
+        if (const size_t space = caller.rfind(' '); space != std::string::npos) {
+          subject = caller.substr(0, space);
+          tenant = caller.substr(space + 1);
+        } else if (log_principal_ && info_->server_context() != nullptr) {
+          // Only a verified principal (common/auth/principal_interceptor.h).
+          auto principal = auth::PrincipalFromContext(*info_->server_context());
           if (principal.ok()) {
             subject = principal->subject();
             tenant = principal->municipality_code();
@@ -86,7 +113,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
         log::Fields f;
         f.Str("request_id", request_id_)
             .Str("method", info_->method())
-            .Str("type", TypeName(info_->type()))
+            .Str("type", TypeName(info_))
             .Str("code", GrpcCodeName(code))
             .Num("duration_ms", elapsed.count() * 1000.0)
             .Str("principal", subject)
@@ -104,7 +131,6 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   GrpcServerMetrics::Method& method_;
   std::chrono::steady_clock::time_point start_;
   std::string request_id_;
-  std::string principal_;  // as received, base64
 };
 
 }  // namespace
@@ -164,7 +190,12 @@ GrpcServerMetrics::GrpcServerMetrics(prometheus::Registry& registry, const std::
                    .Name("grpc_server_handling_seconds")
                    .Help("Histogram of response latency (seconds) of gRPC that had been "
                          "application-level handled by the server.")
-                   .Register(registry)) {
+                   .Register(registry)),
+      health_checks_(prometheus::BuildCounter()
+                         .Name("helhed_grpc_health_checks_total")
+                         .Help("Health checks (grpc.health.v1.Health) answered, by method and "
+                               "code; not counted in grpc_server_*.")
+                         .Register(registry)) {
   prometheus::BuildGauge()
       .Name("helhed_build_info")
       .Help("Always 1; labels tell which Helhed service and version runs.")
@@ -187,6 +218,10 @@ std::unique_ptr<GrpcServerMetrics::Method> GrpcServerMetrics::Make(const std::st
   auto m = std::make_unique<Method>();
   m->service = service;
   m->method = method;
+  if (service == "grpc.health.v1.Health") {
+    m->health = true;
+    return m;
+  }
   const std::map<std::string, std::string> labels = {
       {"grpc_type", "unary"}, {"grpc_service", service}, {"grpc_method", method}};
   m->started = &started_.Add(labels);
@@ -209,7 +244,10 @@ void GrpcServerMetrics::Handled(Method& m, int code, double seconds) {
     code = 2;
   }
   prometheus::Counter* c = m.handled[code].load(std::memory_order_acquire);
-  if (c == nullptr) {
+  if (c == nullptr && m.health) {
+    c = &health_checks_.Add({{"grpc_method", m.method}, {"grpc_code", GrpcCodeName(code)}});
+    m.handled[code].store(c, std::memory_order_release);
+  } else if (c == nullptr) {
     c = &handled_.Add({{"grpc_type", "unary"},
                        {"grpc_service", m.service},
                        {"grpc_method", m.method},
@@ -217,7 +255,7 @@ void GrpcServerMetrics::Handled(Method& m, int code, double seconds) {
     m.handled[code].store(c, std::memory_order_release);
   }
   c->Increment();
-  m.seconds->Observe(seconds);
+  if (m.seconds != nullptr) m.seconds->Observe(seconds);
 }
 
 grpc::experimental::Interceptor* MetricsInterceptorFactory::CreateServerInterceptor(

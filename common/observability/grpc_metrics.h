@@ -6,6 +6,10 @@
 //   grpc_server_handled_total{grpc_type,grpc_service,grpc_method,grpc_code}
 //   grpc_server_handling_seconds{grpc_type,grpc_service,grpc_method} (histogram)
 //   helhed_build_info{service,version} 1
+//   helhed_grpc_health_checks_total{grpc_method,grpc_code}
+// Health checks (grpc.health.v1.Health/Check and Watch, i.e. kubelet and
+// load-balancer probes) are counted only in the last one, never in the
+// grpc_server_* series, so probes do not dilute error ratios and rates.
 // Method labels are limited to the methods registered on the server; any
 // other path is counted as grpc_service="unknown", grpc_method="unknown".
 // Helhed's APIs are unary only, so grpc_type is always "unary".
@@ -41,6 +45,9 @@ class GrpcServerMetrics {
     prometheus::Counter* started = nullptr;
     prometheus::Histogram* seconds = nullptr;
     std::array<std::atomic<prometheus::Counter*>, 17> handled{};
+    // grpc.health.v1.Health: counted in helhed_grpc_health_checks_total
+    // only (started and seconds are null).
+    bool health = false;
   };
 
   // The series of `path`, or of "unknown".
@@ -53,9 +60,16 @@ class GrpcServerMetrics {
   prometheus::Family<prometheus::Counter>& started_;
   prometheus::Family<prometheus::Counter>& handled_;
   prometheus::Family<prometheus::Histogram>& seconds_;
+  prometheus::Family<prometheus::Counter>& health_checks_;
   std::map<std::string, std::unique_ptr<Method>> methods_;  // immutable after construction
   std::unique_ptr<Method> unknown_;
 };
+
+// Trailing metadata a server's own code sets to name the verified caller
+// in the call log ("<subject> <municipality>"), where the caller is not
+// known from x-helhed-principal (the gateway, which verifies tokens). The
+// interceptor removes it before the trailers leave the server.
+inline constexpr char kLogCallerTrailer[] = "x-helhed-log-caller";
 
 // Creates one MetricsInterceptor per call. Register it with
 // ServerBuilder::experimental().SetInterceptorCreators().

@@ -85,11 +85,47 @@ const std::vector<Option>& Options() {
          c.port_file = v;
          return true;
        }},
+      {"principal-key-file", "HELHED_PRINCIPAL_KEY_FILE",
+       "file of >= 32 random bytes that signs the gateway's principal (same in every process)",
+       [](ServerConfig& c, const std::string& v) {
+         c.principal_key_file = v;
+         return !v.empty();
+       }},
+      {"policy", "HELHED_POLICY", "role policy file (the same for the gateway and the services)",
+       [](ServerConfig& c, const std::string& v) {
+         c.policy_file = v;
+         return !v.empty();
+       }},
+      {"principal-ttl-seconds", "HELHED_PRINCIPAL_TTL_SECONDS",
+       "lifetime of a principal the gateway signs (1-60)",
+       [](ServerConfig& c, const std::string& v) {
+         int s;
+         if (!SetInt(s, v, 1, 60)) return false;
+         c.principal_ttl = absl::Seconds(s);
+         return true;
+       }},
       {"health-listen", "HELHED_HEALTH_LISTEN",
        "extra plaintext address serving only grpc.health.v1 (for probes when the main port "
        "requires mutual TLS); empty: none",
        [](ServerConfig& c, const std::string& v) {
          c.health_listen = v;
+         return true;
+       }},
+      {"max-connection-age-seconds", "HELHED_MAX_CONNECTION_AGE_SECONDS",
+       "close client connections after about this long so clients rebalance (0-86400; 0: "
+       "never)",
+       [](ServerConfig& c, const std::string& v) {
+         int s;
+         if (!SetInt(s, v, 0, 86400)) return false;
+         c.max_connection_age = absl::Seconds(s);
+         return true;
+       }},
+      {"max-connection-age-grace-seconds", "HELHED_MAX_CONNECTION_AGE_GRACE_SECONDS",
+       "how long calls in flight on an aged connection may still run (0-3600)",
+       [](ServerConfig& c, const std::string& v) {
+         int s;
+         if (!SetInt(s, v, 0, 3600)) return false;
+         c.max_connection_age_grace = absl::Seconds(s);
          return true;
        }},
   };

@@ -16,6 +16,17 @@
 //   --page-token-key     HELHED_PAGE_TOKEN_KEY        secret that signs page tokens (same on all
 //   replicas)
 //   --port-file          HELHED_PORT_FILE             write "grpc=P\nmetrics=P\n" once listening
+//   --principal-key-file HELHED_PRINCIPAL_KEY_FILE    key (>= 32 bytes) that signs the principal
+//   the gateway sends and the services verify; the same file for every process (required)
+//   --policy             HELHED_POLICY                role policy file (common/auth/policy.h),
+//   the same for the gateway and the services
+//   --principal-ttl-seconds HELHED_PRINCIPAL_TTL_SECONDS  lifetime of a principal the gateway
+//   signs (1-60, default 30; never past the call's deadline)
+//   --max-connection-age-seconds HELHED_MAX_CONNECTION_AGE_SECONDS  a client connection is
+//   closed (GOAWAY) after about this long, so clients re-resolve and spread over new replicas
+//   (0: never; default 30)
+//   --max-connection-age-grace-seconds HELHED_MAX_CONNECTION_AGE_GRACE_SECONDS  how long calls
+//   in flight on such a connection may still run (default 10)
 #ifndef HELHED_COMMON_SERVER_CONFIG_H_
 #define HELHED_COMMON_SERVER_CONFIG_H_
 
@@ -40,10 +51,18 @@ struct ServerConfig {
   int workers = 16;
   std::string page_token_key;
   std::string port_file;
+  std::string principal_key_file;
+  std::string policy_file = "common/auth/default_policy.txt";
+  absl::Duration principal_ttl = absl::Seconds(30);
   // Optional plaintext address that serves only grpc.health.v1, so that
   // Kubernetes' native gRPC probes (which cannot do TLS) can check a service
   // whose main port requires mutual TLS. Nothing else is served there.
   std::string health_listen;
+  // GRPC_ARG_MAX_CONNECTION_AGE_MS / _GRACE_MS (zero age: connections live
+  // on): clients behind a round_robin balancer reconnect, so replicas that
+  // came up later get their share of the calls.
+  absl::Duration max_connection_age = absl::Seconds(30);
+  absl::Duration max_connection_age_grace = absl::Seconds(10);
 };
 
 // Parses argv and the environment over `defaults`. --help prints usage and

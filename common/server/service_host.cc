@@ -5,15 +5,20 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "common/audit/citizen_fields.h"
+#include "common/auth/principal_interceptor.h"
 #include "common/observability/grpc_metrics.h"
 #include "common/observability/log.h"
 #include "common/server/unary.h"
+#include "common/status/status_macros.h"
 #include "common/store/store_metrics.h"
 #include "google/protobuf/descriptor.h"
 #include "grpc/health/v1/health.pb.h"
@@ -96,6 +101,68 @@ absl::StatusOr<std::vector<std::string>> ServedMethods(
   return methods;
 }
 
+// FAILED_PRECONDITION when the services' messages name records about one
+// citizen that the runtime's resolver cannot turn into citizens (no
+// resolver, or kinds it misses): such a service would answer calls the
+// gateway cannot audit.
+absl::Status CheckAttribution(const std::vector<RegisteredService>& services,
+                              const Runtime& runtime) {
+  std::vector<const google::protobuf::ServiceDescriptor*> descs;
+  for (const auto& s : services) {
+    const auto* d =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(s.full_name);
+    if (d != nullptr) descs.push_back(d);
+  }
+  if (runtime.citizen_resolver == nullptr) {
+    for (const auto* d : descs) {
+      for (int i = 0; i < d->method_count(); ++i) {
+        const auto* m = d->method(i);
+        if (audit::MayNameCitizenRecords(m->input_type()) ||
+            audit::MayNameCitizenRecords(m->output_type())) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(m->full_name(),
+                           " names records about a citizen, and the service has"
+                           " no citizen resolver"));
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+  const std::vector<std::string> missing = runtime.citizen_resolver->Missing(descs);
+  if (!missing.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the citizen resolver cannot resolve record kinds: ", absl::StrJoin(missing, ", ")));
+  }
+  return absl::OkStatus();
+}
+
+// The key and the policy a service judges principals with (services only:
+// Runtime::principal_from_metadata). The policy is checked against the
+// services' own methods; lines about other services are checked for syntax
+// and roles only.
+absl::Status LoadPrincipalCheck(const ServerConfig& cfg,
+                                const std::vector<RegisteredService>& services,
+                                std::unique_ptr<auth::PrincipalKey>& key,
+                                std::unique_ptr<auth::Policy>& policy) {
+  if (cfg.principal_key_file.empty()) {
+    return absl::FailedPreconditionError(
+        "--principal-key-file (HELHED_PRINCIPAL_KEY_FILE) is required");
+  }
+  auto k = auth::PrincipalKey::FromFile(cfg.principal_key_file);
+  if (!k.ok()) return k.status();
+  key = std::make_unique<auth::PrincipalKey>(*std::move(k));
+  std::set<std::string> own;
+  for (const auto& s : services) own.insert(s.full_name);
+  const auto& pool = *google::protobuf::DescriptorPool::generated_pool();
+  auto p = auth::Policy::Load(cfg.policy_file, pool, own, auth::Policy::Others::kSkip);
+  if (!p.ok()) return p.status();
+  policy = std::make_unique<auth::Policy>(*std::move(p));
+  for (const auto& m : policy->Uncovered(pool, own)) {
+    log::Warning("no policy rule: method denied to everyone", log::Fields().Str("method", m));
+  }
+  return absl::OkStatus();
+}
+
 // What both servers (RunService's and InProcessHost's) register, and how:
 // the services, the runtime's generic service, the metrics/log interceptor
 // and the message size limit.
@@ -108,6 +175,17 @@ void Register(grpc::ServerBuilder& builder, std::vector<RegisteredService>& serv
     builder.RegisterCallbackGenericService(runtime.generic_service);
   }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  // The principal's verdict first: the handlers read it.
+  if (runtime.principal_key != nullptr && runtime.policy != nullptr) {
+    interceptors.push_back(std::make_unique<auth::PrincipalInterceptorFactory>(
+        runtime.config->service_name, runtime.principal_key, runtime.policy));
+  }
+  // Attribution first: it may turn an answer into UNAVAILABLE, which the
+  // metrics and the call log then count as such.
+  if (runtime.citizen_resolver != nullptr) {
+    interceptors.push_back(
+        std::make_unique<audit::AttributionInterceptorFactory>(runtime.citizen_resolver));
+  }
   interceptors.push_back(std::make_unique<observability::MetricsInterceptorFactory>(
       metrics, runtime.principal_from_metadata));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -192,6 +270,24 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   runtime.pool = &pool;
   runtime.registry = registry.get();
   std::vector<RegisteredService> services = make(runtime);
+  if (absl::Status attributed = CheckAttribution(services, runtime); !attributed.ok()) {
+    log::Error("citizen attribution incomplete",
+               log::Fields(svc).Str("error", std::string(attributed.message())));
+    return 1;
+  }
+  std::unique_ptr<auth::PrincipalKey> principal_key;
+  std::unique_ptr<auth::Policy> policy;
+  if (runtime.principal_from_metadata) {
+    if (absl::Status s = LoadPrincipalCheck(cfg, services, principal_key, policy); !s.ok()) {
+      log::Error("cannot check principals",
+                 log::Fields(svc).Str("error", std::string(s.message())));
+      std::fprintf(stderr, "helhed-%s: %s\n", cfg.service_name.c_str(),
+                   std::string(s.message()).c_str());
+      return 2;
+    }
+    runtime.principal_key = principal_key.get();
+    runtime.policy = policy.get();
+  }
 
   auto methods = ServedMethods(services, runtime);
   if (!methods.ok()) {
@@ -219,6 +315,13 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   // Clients (the gateway) keep long-lived channels with keepalive pings.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  if (cfg.max_connection_age > absl::ZeroDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               static_cast<int>(absl::ToInt64Milliseconds(cfg.max_connection_age)));
+    builder.AddChannelArgument(
+        GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+        static_cast<int>(absl::ToInt64Milliseconds(cfg.max_connection_age_grace)));
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     log::Error("cannot listen", log::Fields(svc).Str("address", cfg.listen));
@@ -237,17 +340,27 @@ int RunService(ServerConfig defaults, int argc, char** argv,
       return 1;
     }
   }
+  // Readiness ("" and the services' names) follows the store; liveness
+  // (kLivenessService) only the process: SERVING from here until shutdown
+  // begins. Named calls only: the unnamed SetServingStatus(bool) would set
+  // every name, liveness included.
   auto set_health = [&](bool serving) {
     for (grpc::Server* srv : {server.get(), health_server.get()}) {
       if (srv == nullptr) continue;
       grpc::HealthCheckServiceInterface* h = srv->GetHealthCheckService();
-      h->SetServingStatus(serving);
+      h->SetServingStatus("", serving);
       for (const auto& s : services) {
         h->SetServingStatus(s.full_name, serving);
       }
     }
   };
+  auto set_live = [&](bool live) {
+    for (grpc::Server* srv : {server.get(), health_server.get()}) {
+      if (srv != nullptr) srv->GetHealthCheckService()->SetServingStatus(kLivenessService, live);
+    }
+  };
   set_health(true);
+  set_live(true);
   if (runtime.on_serving) {
     runtime.on_serving(health);
   }
@@ -298,6 +411,7 @@ int RunService(ServerConfig defaults, int argc, char** argv,
   stop_health.Notify();
   health_thread.join();
   set_health(false);
+  set_live(false);
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::milliseconds(absl::ToInt64Milliseconds(cfg.drain)));
   server->Wait();
@@ -332,6 +446,13 @@ absl::StatusOr<std::unique_ptr<InProcessHost>> InProcessHost::Start(
   h->runtime_.pool = h->pool_.get();
   h->runtime_.registry = h->registry_.get();
   h->services_ = make(h->runtime_);
+  HELHED_RETURN_IF_ERROR(CheckAttribution(h->services_, h->runtime_));
+  if (h->runtime_.principal_from_metadata) {
+    HELHED_RETURN_IF_ERROR(
+        LoadPrincipalCheck(h->config_, h->services_, h->principal_key_, h->policy_));
+    h->runtime_.principal_key = h->principal_key_.get();
+    h->runtime_.policy = h->policy_.get();
+  }
   auto descs = MethodsOf(h->services_);
   if (!descs.ok()) return descs.status();
   h->methods_ = *std::move(descs);
@@ -354,6 +475,7 @@ absl::StatusOr<std::unique_ptr<InProcessHost>> InProcessHost::Start(
     return absl::UnavailableError(absl::StrCat("cannot listen on ", h->config_.listen));
   }
   h->server_->GetHealthCheckService()->SetServingStatus(true);
+  h->server_->GetHealthCheckService()->SetServingStatus(kLivenessService, true);
   if (h->runtime_.on_serving) {
     h->runtime_.on_serving(h->server_->GetHealthCheckService());
   }

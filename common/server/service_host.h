@@ -21,6 +21,9 @@
 #include <string>
 #include <vector>
 
+#include "common/audit/attribution.h"
+#include "common/auth/policy.h"
+#include "common/auth/principal_token.h"
 #include "common/observability/grpc_metrics.h"
 #include "common/server/config.h"
 #include "common/server/work_pool.h"
@@ -56,8 +59,26 @@ struct Runtime {
   std::function<void(grpc::HealthCheckServiceInterface*)> on_serving;
   // Whether call logs name the caller from the x-helhed-principal metadata;
   // false where clients could set it themselves (the gateway).
+  // When true (the services) the host also judges every call's principal
+  // (common/auth/principal_interceptor.h) with the key and the policy it
+  // loads from the config after the factory ran (--principal-key-file,
+  // --policy), and refuses to start without them.
   bool principal_from_metadata = true;
+  // Set by the host for the services (see above); outlive the server.
+  const auth::PrincipalKey* principal_key = nullptr;
+  const auth::Policy* policy = nullptr;
+  // How this service's records about one citizen lead to their citizen
+  // (common/audit/attribution.h). Required when the registered services'
+  // messages name such records: the server then refuses to start without
+  // it, or when it misses a kind. Owned by the factory's caller.
+  const audit::CitizenResolver* citizen_resolver = nullptr;
 };
+
+// The grpc.health.v1 service name for liveness probes: SERVING from the
+// moment the server serves until shutdown begins, whatever the store does.
+// Readiness is the overall "" name (and each registered service's name):
+// NOT_SERVING while the store cannot be reached.
+inline constexpr char kLivenessService[] = "helhed.liveness";
 
 struct RegisteredService {
   std::string full_name;  // e.g. "helhed.plans.v1.PlansService"
@@ -76,7 +97,9 @@ int RunService(ServerConfig defaults, int argc, char** argv,
 // For the fuzz targets (tests/fuzz), which call every RPC in-process.
 class InProcessHost {
  public:
-  // `config` needs service_name and store_url; the rest keeps its defaults.
+  // `config` needs service_name and store_url, and (unless the factory
+  // clears Runtime::principal_from_metadata) principal_key_file and
+  // policy_file; the rest keeps its defaults.
   // With config.listen set (e.g. "127.0.0.1:0") it also listens there,
   // without TLS, for clients in other components (the gateway's backends).
   static absl::StatusOr<std::unique_ptr<InProcessHost>> Start(
@@ -107,6 +130,8 @@ class InProcessHost {
   std::unique_ptr<WorkPool> pool_;
   Runtime runtime_;
   std::vector<RegisteredService> services_;
+  std::unique_ptr<auth::PrincipalKey> principal_key_;
+  std::unique_ptr<auth::Policy> policy_;
   std::unique_ptr<observability::GrpcServerMetrics> grpc_metrics_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -14,7 +14,9 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     return grpc::Status::OK;
   }
   const auto code = static_cast<grpc::StatusCode>(status.code());
-  std::string message(status.message());
+  // Within the limits of field_violations.h, whoever built the status, so
+  // that the answer fits the trailers (also through the gateway).
+  std::string message = TruncateUtf8(status.message(), kMaxStatusMessageBytes);
   if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
     message = "internal error";
   }
@@ -24,11 +26,21 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   }
   google::rpc::Status details;
   details.set_code(static_cast<int>(status.code()));
-  details.set_message(message);
   google::rpc::BadRequest bad;
   if (bad.ParseFromString(std::string(*payload))) {
+    if (static_cast<size_t>(bad.field_violations_size()) > kMaxReportedViolations ||
+        bad.ByteSizeLong() > kMaxViolationDetailsBytes) {
+      FieldViolations capped;
+      for (const auto& fv : bad.field_violations()) {
+        capped.Add(fv.field(), fv.description());
+      }
+      const absl::Status again = capped.ToStatus();
+      message = std::string(again.message());
+      bad.ParseFromString(std::string(*again.GetPayload(kBadRequestPayloadUrl)));
+    }
     details.add_details()->PackFrom(bad);
   }
+  details.set_message(message);
   return grpc::Status(code, message, details.SerializeAsString());
 }
 

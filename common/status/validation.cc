@@ -32,7 +32,58 @@ bool IsIdChars(absl::string_view s) {
   return true;
 }
 
+// The targets of each goal (index goal - 1): how many numeric (N.1..N.k)
+// and how many lettered (N.a..) ones; 169 in all.
+struct SdgGoal {
+  int numeric;
+  int lettered;
+};
+constexpr SdgGoal kSdgGoals[17] = {
+    {5, 2},   // 1: 1.1-1.5, 1.a-1.b
+    {5, 3},   // 2: 2.1-2.5, 2.a-2.c
+    {9, 4},   // 3: 3.1-3.9, 3.a-3.d
+    {7, 3},   // 4: 4.1-4.7, 4.a-4.c
+    {6, 3},   // 5: 5.1-5.6, 5.a-5.c
+    {6, 2},   // 6: 6.1-6.6, 6.a-6.b
+    {3, 2},   // 7: 7.1-7.3, 7.a-7.b
+    {10, 2},  // 8: 8.1-8.10, 8.a-8.b
+    {5, 3},   // 9: 9.1-9.5, 9.a-9.c
+    {7, 3},   // 10: 10.1-10.7, 10.a-10.c
+    {7, 3},   // 11: 11.1-11.7, 11.a-11.c
+    {8, 3},   // 12: 12.1-12.8, 12.a-12.c
+    {3, 2},   // 13: 13.1-13.3, 13.a-13.b
+    {7, 3},   // 14: 14.1-14.7, 14.a-14.c
+    {9, 3},   // 15: 15.1-15.9, 15.a-15.c
+    {10, 2},  // 16: 16.1-16.10, 16.a-16.b
+    {19, 0},  // 17: 17.1-17.19
+};
+
+// A number of one or two digits without a leading zero, else 0.
+int SmallNumber(absl::string_view s) {
+  if (s.empty() || s.size() > 2 || s[0] == '0') return 0;
+  int n = 0;
+  for (char c : s) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
 }  // namespace
+
+bool IsSdgTarget(absl::string_view code) {
+  const size_t dot = code.find('.');
+  if (dot == absl::string_view::npos) return false;
+  const int goal = SmallNumber(code.substr(0, dot));
+  if (goal < 1 || goal > 17) return false;
+  const SdgGoal& g = kSdgGoals[goal - 1];
+  const absl::string_view target = code.substr(dot + 1);
+  if (target.size() == 1 && target[0] >= 'a' && target[0] <= 'z') {
+    return target[0] - 'a' < g.lettered;
+  }
+  const int n = SmallNumber(target);
+  return n >= 1 && n <= g.numeric;
+}
 
 long Utf8Length(absl::string_view s) {
   long n = 0;
@@ -110,6 +161,14 @@ void Validator::Text(const std::string& field, absl::string_view value, long max
   } else if (HasControl(value, /*multiline=*/true)) {
     v_.Add(field, "must not contain control characters other than newlines and tabs");
   }
+}
+
+bool Validator::MaxItems(const std::string& field, int size, int max) {
+  if (size > max) {
+    v_.Add(field, absl::StrCat("must have at most ", max, " items"));
+    return false;
+  }
+  return true;
 }
 
 void Validator::Lines(const std::string& field,
@@ -235,28 +294,8 @@ void Validator::RequestId(const std::string& field, absl::string_view value) {
 }
 
 void Validator::SdgTarget(const std::string& field, absl::string_view code) {
-  const size_t dot = code.find('.');
-  int goal = 0;
-  // The goal: one or two digits without a leading zero (SimpleAtoi alone
-  // would also take "01" and "1 ").
-  bool ok = dot != absl::string_view::npos && dot > 0 && dot <= 2 &&
-            absl::ascii_isdigit(static_cast<unsigned char>(code[0])) &&
-            absl::ascii_isdigit(static_cast<unsigned char>(code[dot - 1])) && code[0] != '0' &&
-            absl::SimpleAtoi(code.substr(0, dot), &goal) && goal >= 1 && goal <= 17;
-  if (ok) {
-    absl::string_view t = code.substr(dot + 1);
-    if (t.size() == 1 && absl::ascii_islower(static_cast<unsigned char>(t[0]))) {
-      ok = true;
-    } else {
-      int target = 0;
-      ok = !t.empty() && t.size() <= 2 && absl::ascii_isdigit(static_cast<unsigned char>(t[0])) &&
-           absl::ascii_isdigit(static_cast<unsigned char>(t.back())) &&
-           absl::SimpleAtoi(t, &target) && target >= 1 && code.substr(0, dot)[0] != '0' &&
-           t[0] != '0';
-    }
-  }
-  if (!ok) {
-    v_.Add(field, "must be an SDG target such as \"10.2\" or \"1.a\"");
+  if (!IsSdgTarget(code)) {
+    v_.Add(field, "must be one of the 169 SDG targets, such as \"10.2\" or \"1.a\"");
   }
 }
 

@@ -28,6 +28,13 @@ long Utf8Length(absl::string_view s);
 int DateKey(const google::type::Date& d);
 bool IsValidDate(const google::type::Date& d);
 
+// True if `code` is one of the 169 targets of the UN Sustainable
+// Development Goals (2015 resolution A/RES/70/1), spelled "<goal>.<n>" or
+// "<goal>.<letter>": goal N has the numeric targets N.1..N.k and the
+// lettered means of implementation N.a.. (e.g. 10.1-10.7 and 10.a-10.c;
+// 17.1-17.19, no letters).
+bool IsSdgTarget(absl::string_view code);
+
 // Not thread-safe; one per request.
 class Validator {
  public:
@@ -40,6 +47,11 @@ class Validator {
   void Line(const std::string& field, absl::string_view value, long max);
   // Multi-line text (newlines and tabs allowed); required means not blank.
   void Text(const std::string& field, absl::string_view value, long max, bool required = false);
+  // The item limit of a repeated field, checked before its items are: true
+  // if `size` <= `max`, else one violation naming the field ("must have at
+  // most <max> items") and false (then check no item: a request with
+  // 100,000 items must cost one violation, not 100,000).
+  bool MaxItems(const std::string& field, int size, int max);
   void Lines(const std::string& field,
              const google::protobuf::RepeatedPtrField<std::string>& values, int max_items,
              long max_len);
@@ -64,7 +76,8 @@ class Validator {
   void CitizenId(const std::string& field, absl::string_view value);
   // An optional client request id: at most 128 printable ASCII characters.
   void RequestId(const std::string& field, absl::string_view value);
-  // "10.2", "1.a": goal 1-17, then a 1-2 digit number or one lowercase letter.
+  // One of the 169 targets of the UN Sustainable Development Goals
+  // (IsSdgTarget), such as "10.2" or "1.a".
   void SdgTarget(const std::string& field, absl::string_view code);
   void Range(const std::string& field, long value, long lo, long hi);
   void Finite(const std::string& field, double value);

@@ -44,6 +44,7 @@
 #include "common/store/paging.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/repeated_field.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/field_mask_util.h"
@@ -114,6 +115,17 @@ inline std::string Etag(int64_t version) { return absl::StrCat("v", version); }
 
 inline const char* ForUpdate(const Connection& c) {
   return c.dialect() == Dialect::kMysql ? " FOR UPDATE" : "";
+}
+
+// The bytes stored for a message (a resource, an entry, any record body):
+// `m` with its unknown fields dropped in place, at every depth, then
+// serialized. Unknown fields (numbers this build's protos do not define)
+// pass no validation and no size limit, so none may reach a store or the
+// answer that echoes what was stored (docs/SECURITY.md, "Unknown fields").
+// Every write of a body goes through here.
+inline std::string StoredBody(google::protobuf::Message& m) {
+  m.DiscardUnknownFields();
+  return m.SerializeAsString();
 }
 
 template <typename T>
@@ -220,7 +232,7 @@ absl::Status Insert(Connection& c, const std::string& muni, const Projection& p,
                    Micros(now),
                    Micros(now),
                    Micros(now),
-                   m.SerializeAsString()};
+                   StoredBody(m)};
   std::string names;
   std::string marks;
   for (const auto& [column, value] : p.columns) {
@@ -247,8 +259,8 @@ absl::Status Replace(Connection& c, const std::string& muni, const Projection& p
       " SET ref_id = ?, status = ?, start_year = ?, end_year = ?, state = ?, version = ?,"
       " update_time = ?, touch_time = ?, body = ?");
   Params params = {
-      p.ref_id,    p.status,    p.start_year, p.end_year,           static_cast<int>(m.state()),
-      version + 1, Micros(now), Micros(now),  m.SerializeAsString()};
+      p.ref_id,    p.status,    p.start_year, p.end_year,   static_cast<int>(m.state()),
+      version + 1, Micros(now), Micros(now),  StoredBody(m)};
   std::string more;
   for (const auto& [column, value] : p.columns) {
     absl::StrAppend(&more, ", ", column, " = ?");
@@ -440,6 +452,11 @@ absl::Status CheckMask(const google::protobuf::FieldMask& mask) {
   if (mask.paths_size() == 0) {
     v.Add("update_mask", "must name at least one field");
   }
+  // Item limit: one path per field that can be changed.
+  if (!Validator(v).MaxItems("update_mask.paths", mask.paths_size(),
+                             static_cast<int>(allowed.size()))) {
+    return v.ToStatus();
+  }
   for (int i = 0; i < mask.paths_size(); ++i) {
     if (allowed.count(mask.paths(i)) == 0) {
       v.Add(absl::StrCat("update_mask.paths[", i, "]"),
@@ -486,10 +503,9 @@ absl::Status InsertEntry(Connection& c, const std::string& muni, const char* kin
                          absl::Time now, E& e, const Value& amount = Value()) {
   e.set_id(NewId());
   *e.mutable_create_time() = Ts(now);
-  Params params = {e.id(),      muni,
-                   kind,        parent_id,
-                   date_key,    request_id.empty() ? Value() : Value(request_id),
-                   Micros(now), e.SerializeAsString()};
+  Params params = {e.id(),      muni,         kind,
+                   parent_id,   date_key,     request_id.empty() ? Value() : Value(request_id),
+                   Micros(now), StoredBody(e)};
   if (amount.is_null()) {
     return c
         .Execute(
@@ -531,7 +547,7 @@ absl::Status ListEntries(Database* db, const PageTokens* tokens, const std::stri
                          const char* kind, const std::string& parent_id, const Page& page,
                          google::protobuf::RepeatedPtrField<E>* out, std::string* next) {
   const std::string scope = absl::StrCat("entries|", kind, "|", parent_id);
-  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens->Decode(scope, page.token));
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens->Decode(muni, scope, page.token));
   return db->ReadTransaction([&](Connection& c) -> absl::Status {
     HELHED_RETURN_IF_ERROR(Load<P>(c, muni, parent_id, false).status());
     std::vector<std::pair<int64_t, E>> rows;
@@ -545,7 +561,7 @@ absl::Status ListEntries(Database* db, const PageTokens* tokens, const std::stri
     }
     next->clear();
     if (more) {
-      *next = tokens->Encode(scope, rows.back().first);
+      *next = tokens->Encode(muni, scope, rows.back().first);
     }
     return absl::OkStatus();
   });
@@ -675,7 +691,7 @@ absl::Status ListResources(Database* db, const PageTokens* tokens, const std::st
                            const ListFilter& filter, const Page& page,
                            google::protobuf::RepeatedPtrField<T>* out, std::string* next) {
   const std::string scope = Scope(Kind<T>::kTable, filter);
-  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens->Decode(scope, page.token));
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens->Decode(muni, scope, page.token));
   return db->Run([&](Connection& c) -> absl::Status {
     std::vector<std::pair<int64_t, T>> rows;
     HELHED_RETURN_IF_ERROR(Select<T>(c, muni, filter, after, page.size + 1, &rows));
@@ -688,7 +704,7 @@ absl::Status ListResources(Database* db, const PageTokens* tokens, const std::st
     }
     next->clear();
     if (more) {
-      *next = tokens->Encode(scope, rows.back().first);
+      *next = tokens->Encode(muni, scope, rows.back().first);
     }
     return absl::OkStatus();
   });

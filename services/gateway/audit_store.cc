@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/status/field_violations.h"
 #include "common/status/status_macros.h"
 #include "common/status/validation.h"
@@ -37,46 +38,95 @@ AuditStore::AuditStore(store::Database* db, const store::PageTokens* tokens, Aud
                         .Register(*registry)
                         .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64});
   }
+  committer_ = std::thread([this] { CommitLoop(); });
+}
+
+AuditStore::~AuditStore() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    queued_.SignalAll();
+  }
+  committer_.join();
 }
 
 absl::Status AuditStore::Record(const v1::AuditEvent& event,
                                 const std::vector<std::string>& citizens) {
   if (citizens.empty()) return absl::OkStatus();
-  Pending me{&event, &citizens, absl::OkStatus(), false};
-  mu_.Lock();
-  queue_.push_back(&me);
-  // Whoever finds no commit running commits what is queued (its own events
-  // among them) and wakes the others; the rest wait for theirs.
+  const absl::Time deadline = absl::Now() + options_.timeout;
+  auto pending = std::make_shared<Pending>(
+      Pending{&event, &citizens, absl::OkStatus(), State::kQueued, false});
+  Pending& me = *pending;
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return absl::UnavailableError("the audit trail is closing");
+  queue_.push_back(pending);
+  queued_.Signal();
   while (!me.done) {
-    if (committing_) {
-      committed_.Wait(&mu_);
+    if (me.state == State::kCommitting) {
+      committed_.Wait(&mu_);  // begun in time: its outcome is the answer
       continue;
     }
-    committing_ = true;
-    std::vector<Pending*> batch;
-    const size_t n = std::min<size_t>(queue_.size(), std::max(1, options_.max_batch));
-    batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    mu_.Unlock();
-    absl::Status s = Commit(batch);
-    if (s.ok() || batch.size() == 1) {
-      for (Pending* p : batch) p->status = s;
-    } else {
-      for (Pending* p : batch) p->status = Commit({p});
+    if (committed_.WaitWithDeadline(&mu_, deadline) && !me.done && me.state != State::kCommitting) {
+      // Not begun in time: never written.
+      if (me.state == State::kQueued) {
+        queue_.erase(std::find(queue_.begin(), queue_.end(), pending));
+      }
+      me.state = State::kAbandoned;
+      return absl::UnavailableError("the audit trail could not be written in time");
     }
-    if (batch_calls_ != nullptr) batch_calls_->Observe(static_cast<double>(batch.size()));
-    mu_.Lock();
-    for (Pending* p : batch) p->done = true;
-    committing_ = false;
-    committed_.SignalAll();
   }
-  mu_.Unlock();
   return me.status;
 }
 
-absl::Status AuditStore::Commit(const std::vector<Pending*>& batch) {
+void AuditStore::CommitLoop() {
+  mu_.Lock();
+  while (true) {
+    while (queue_.empty() && !stopping_) queued_.Wait(&mu_);
+    if (queue_.empty()) break;
+    std::vector<PendingPtr> batch;
+    const size_t n = std::min<size_t>(queue_.size(), std::max(1, options_.max_batch));
+    batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    for (const PendingPtr& p : batch) p->state = State::kTaken;
+    mu_.Unlock();
+    absl::Status s = Commit(batch);
+    std::vector<absl::Status> statuses(batch.size(), s);
+    if (!s.ok() && batch.size() > 1) {
+      for (size_t i = 0; i < batch.size(); ++i) {
+        {
+          absl::MutexLock lock(&mu_);
+          if (batch[i]->state == State::kAbandoned) continue;
+          batch[i]->state = State::kTaken;
+        }
+        statuses[i] = Commit({batch[i]});
+      }
+    }
+    if (batch_calls_ != nullptr) batch_calls_->Observe(static_cast<double>(batch.size()));
+    mu_.Lock();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i]->state == State::kAbandoned) continue;  // its caller has gone
+      batch[i]->status = statuses[i];
+      batch[i]->done = true;
+    }
+    committed_.SignalAll();
+  }
+  mu_.Unlock();
+}
+
+absl::Status AuditStore::Commit(const std::vector<PendingPtr>& batch) {
   return db_->Transaction([&](Connection& c) -> absl::Status {
-    for (const Pending* p : batch) {
+    // From here on a call's events are written or its caller is told why
+    // not; one that gave up waiting is left out.
+    std::vector<const Pending*> live;
+    {
+      absl::MutexLock lock(&mu_);
+      for (const PendingPtr& p : batch) {
+        if (p->state == State::kAbandoned) continue;
+        p->state = State::kCommitting;
+        live.push_back(p.get());
+      }
+    }
+    for (const Pending* p : live) {
       for (const auto& citizen : *p->citizens) {
         v1::AuditEvent e = *p->event;
         e.set_id(store::NewId());
@@ -121,7 +171,7 @@ absl::Status AuditStore::List(const std::string& muni, const v1::ListAuditEvents
       req.has_to_time() ? TimeUtil::TimestampToMicroseconds(req.to_time()) : INT64_MAX;
   const std::string scope =
       absl::StrCat("audit|", req.citizen_id(), "|", req.subject(), "|", from, "|", to);
-  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(scope, page.token));
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(muni, scope, page.token));
   return db_->Run([&](Connection& c) -> absl::Status {
     std::string sql =
         "SELECT seq, body FROM audit_events WHERE municipality = ? AND seq > ? AND"
@@ -145,7 +195,8 @@ absl::Status AuditStore::List(const std::string& muni, const v1::ListAuditEvents
       }
     }
     if (more) {
-      out->mutable_page()->set_next_page_token(tokens_->Encode(scope, rows[page.size - 1].Int(0)));
+      out->mutable_page()->set_next_page_token(
+          tokens_->Encode(muni, scope, rows[page.size - 1].Int(0)));
     }
     return absl::OkStatus();
   });
@@ -157,7 +208,7 @@ absl::Status AuditStore::AccessLog(const std::string& muni, const std::string& c
   Validator(v).CitizenId("citizen_id", citizen_id);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   const std::string scope = absl::StrCat("access|", citizen_id);
-  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(scope, page.token));
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(muni, scope, page.token));
   return db_->Run([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(Rows rows,
                             c.Query("SELECT seq, body FROM audit_events WHERE municipality = ? AND"
@@ -175,9 +226,11 @@ absl::Status AuditStore::AccessLog(const std::string& muni, const std::string& c
       entry->set_purpose(e.purpose());
       entry->set_service(ServiceOf(e.method()));
       entry->set_outcome(e.outcome());
+      entry->set_organisation_unit(e.organisation_unit());
     }
     if (more) {
-      out->mutable_page()->set_next_page_token(tokens_->Encode(scope, rows[page.size - 1].Int(0)));
+      out->mutable_page()->set_next_page_token(
+          tokens_->Encode(muni, scope, rows[page.size - 1].Int(0)));
     }
     return absl::OkStatus();
   });

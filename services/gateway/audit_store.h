@@ -5,7 +5,9 @@
 #define HELHED_SERVICES_GATEWAY_AUDIT_STORE_H_
 
 #include <deque>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -27,6 +29,11 @@ struct AuditOptions {
   // are committed with those of every other call that queued meanwhile, in
   // one transaction (one fsync). 1: a transaction per call.
   int max_batch = 64;
+  // How long a call waits for its events to become durable. Past it the
+  // call fails (UNAVAILABLE) and its events are never written: a call
+  // whose events did not start committing in time is dropped from the
+  // queue, so the trail never records an answer that was not given.
+  absl::Duration timeout = absl::Seconds(2);
 };
 
 class AuditStore {
@@ -34,12 +41,18 @@ class AuditStore {
   // `registry` may be null (no metrics).
   AuditStore(store::Database* db, const store::PageTokens* tokens, AuditOptions options = {},
              prometheus::Registry* registry = nullptr);
+  // Commits what is queued, then stops the committer.
+  ~AuditStore();
+  AuditStore(const AuditStore&) = delete;
+  AuditStore& operator=(const AuditStore&) = delete;
 
   // Writes one event per citizen id in `citizens` (the rest of `event`
-  // shared); OK only once they are durable. Concurrent calls' events are
-  // committed together (AuditOptions::max_batch); when such a transaction
-  // fails, each call's events are retried in a transaction of their own, so
-  // one call's failure is never another's.
+  // shared); OK only once they are durable, UNAVAILABLE when that did not
+  // happen within AuditOptions::timeout (and then never). Concurrent calls'
+  // events are committed together by one committer thread
+  // (AuditOptions::max_batch); when such a transaction fails, each call's
+  // events are retried in a transaction of their own, so one call's failure
+  // is never another's.
   absl::Status Record(const v1::AuditEvent& event, const std::vector<std::string>& citizens);
 
   absl::Status List(const std::string& muni, const v1::ListAuditEventsRequest& req,
@@ -51,15 +64,24 @@ class AuditStore {
 
  private:
   // One Record call waiting for its events to be committed.
+  enum class State { kQueued, kTaken, kCommitting, kAbandoned };
   struct Pending {
     const v1::AuditEvent* event;
     const std::vector<std::string>* citizens;
     absl::Status status;
+    State state = State::kQueued;
     bool done = false;
   };
 
-  // Inserts the events of `batch` in one transaction.
-  absl::Status Commit(const std::vector<Pending*>& batch);
+  // Shared by the waiting call and the committer: a call that gives up
+  // leaves it to the committer, which only reads its state then (its event
+  // and citizens live on the caller's stack and are read only while the
+  // caller waits, i.e. once it is kCommitting).
+  using PendingPtr = std::shared_ptr<Pending>;
+
+  void CommitLoop();
+  // Inserts the events of `batch` (those not abandoned) in one transaction.
+  absl::Status Commit(const std::vector<PendingPtr>& batch);
 
   store::Database* db_;
   const store::PageTokens* tokens_;
@@ -67,9 +89,11 @@ class AuditStore {
   prometheus::Histogram* batch_calls_ = nullptr;
 
   absl::Mutex mu_;
+  absl::CondVar queued_;
   absl::CondVar committed_;
-  std::deque<Pending*> queue_ ABSL_GUARDED_BY(mu_);
-  bool committing_ ABSL_GUARDED_BY(mu_) = false;
+  std::deque<PendingPtr> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread committer_;
 };
 
 }  // namespace helhed::gateway

@@ -4,10 +4,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/observability/grpc_metrics.h"
 #include "common/observability/log.h"
+#include "google/protobuf/descriptor.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -27,6 +31,44 @@ const std::map<std::string, std::vector<std::string>>& KnownBackends() {
   return *known;
 }
 
+// Whether a method of a routed service only reads (by the naming rule of
+// the services' protos): such calls may run twice, so one that failed
+// UNAVAILABLE is tried once more, on another replica.
+bool IsIdempotentRead(const std::string& method) {
+  for (const char* prefix : {"Get", "List", "Rank", "Count"}) {
+    if (absl::StartsWith(method, prefix)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string BackendServiceConfig(const std::vector<std::string>& services) {
+  std::vector<std::string> names;
+  for (const auto& service : services) {
+    const auto* desc =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
+    if (desc == nullptr) continue;
+    for (int i = 0; i < desc->method_count(); ++i) {
+      if (IsIdempotentRead(desc->method(i)->name())) {
+        names.push_back(absl::StrCat(R"({"service":")", service, R"(","method":")",
+                                     desc->method(i)->name(), R"("})"));
+      }
+    }
+  }
+  std::string config = R"({"loadBalancingConfig":[{"round_robin":{}}])";
+  if (!names.empty()) {
+    absl::StrAppend(&config, R"(,"methodConfig":[{"name":[)", absl::StrJoin(names, ","),
+                    R"(],"retryPolicy":{"maxAttempts":2,"initialBackoff":"0.02s",)",
+                    R"("maxBackoff":"0.2s","backoffMultiplier":2,)",
+                    R"("retryableStatusCodes":["UNAVAILABLE"]}}])");
+  }
+  absl::StrAppend(&config, "}");
+  return config;
+}
+
+namespace {
+
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -39,9 +81,9 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(const std::string& spec,
-                                                           const BackendTls& tls,
-                                                           prometheus::Registry& registry) {
+absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(
+    const std::string& spec, const BackendTls& tls, prometheus::Registry& registry,
+    std::shared_ptr<const auth::PrincipalKey> principal_key, absl::Duration principal_ttl) {
   std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
   if (!tls.ca_file.empty()) {
     grpc::SslCredentialsOptions o;
@@ -66,16 +108,28 @@ absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(const std::string& sp
                       .Name("helhed_gateway_backend_call_seconds")
                       .Help("Latency of the gateway's calls to a backend.")
                       .Register(registry);
-  auto out = std::unique_ptr<Backends>(new Backends());
-  for (absl::string_view entry : absl::StrSplit(spec, ',', absl::SkipWhitespace())) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(entry, absl::MaxSplits('=', 1));
-    auto known = KnownBackends().find(kv.first);
-    if (known == KnownBackends().end() || kv.second.empty()) {
+  // Entries are name=target; a piece without "=" continues the target
+  // before it (gRPC's "ipv4:10.0.0.1:50061,10.0.0.2:50061" address lists).
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (absl::string_view piece : absl::StrSplit(spec, ',', absl::SkipWhitespace())) {
+    piece = absl::StripAsciiWhitespace(piece);
+    if (!absl::StrContains(piece, '=') && !entries.empty()) {
+      absl::StrAppend(&entries.back().second, ",", piece);
+      continue;
+    }
+    std::pair<std::string, std::string> kv = absl::StrSplit(piece, absl::MaxSplits('=', 1));
+    if (KnownBackends().count(kv.first) == 0 || kv.second.empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("backends: \"", entry,
-                       "\" is not name=host:port with a name of plans, volunteers,"
+          absl::StrCat("backends: \"", piece,
+                       "\" is not name=target (host:port, dns:///host:port,"
+                       " ipv4:host:port,host:port) with a name of plans, volunteers,"
                        " guides, housing"));
     }
+    entries.push_back(std::move(kv));
+  }
+  auto out = std::unique_ptr<Backends>(new Backends());
+  for (const auto& kv : entries) {
+    auto known = KnownBackends().find(kv.first);
     auto b = std::make_unique<Backend>();
     b->name = kv.first;
     b->address = kv.second;
@@ -89,7 +143,17 @@ absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(const std::string& sp
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
     args.SetMaxReceiveMessageSize(4 * 1024 * 1024);
-    b->channel = grpc::CreateCustomChannel(b->address, creds, args);
+    // Every address the target resolves to (all pods behind a headless
+    // Service with dns:///), calls spread over them; idempotent reads that
+    // fail UNAVAILABLE are tried once more, on the next replica.
+    args.SetLoadBalancingPolicyName("round_robin");
+    args.SetServiceConfigJSON(BackendServiceConfig(b->services));
+    std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> signers;
+    if (principal_key != nullptr) {
+      signers.push_back(auth::NewPrincipalSigner(principal_key, b->name, principal_ttl));
+    }
+    b->channel = grpc::experimental::CreateCustomChannelWithInterceptors(b->address, creds, args,
+                                                                         std::move(signers));
     b->stub = std::make_unique<grpc::GenericStub>(b->channel);
     for (int code = 0; code <= 16; ++code) {
       b->calls[code] =

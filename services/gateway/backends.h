@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/auth/principal_token.h"
 #include "common/server/periodic.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -39,14 +40,30 @@ struct Backend {
   prometheus::Histogram* latency = nullptr;
 };
 
+// The gRPC service config of the channel to a backend serving `services`
+// (full names): round_robin, and for the methods named Get*, List*, Rank*,
+// Count* (reads; the generated descriptors tell the names) one retry on
+// UNAVAILABLE. Writes are never retried.
+std::string BackendServiceConfig(const std::vector<std::string>& services);
+
 class Backends {
  public:
   // `spec`: "plans=127.0.0.1:50061,volunteers=...,guides=...,housing=..."
   // (any subset). Names: plans (PlansService, CitizenPlansService),
   // volunteers, guides, housing. INVALID_ARGUMENT naming the bad entry.
-  static absl::StatusOr<std::unique_ptr<Backends>> Create(const std::string& spec,
-                                                          const BackendTls& tls,
-                                                          prometheus::Registry& registry);
+  // A target is any gRPC target: "dns:///helhed-plans-headless:50061"
+  // (every address the name resolves to, re-resolved when connections
+  // break) or "ipv4:127.0.0.1:1,127.0.0.1:2" (its commas continue the
+  // entry). Every channel balances round_robin over the target's addresses
+  // and retries idempotent reads once (BackendServiceConfig).
+  // With `principal_key`, every call on a backend's channel carries the
+  // principal attached to it (auth::AttachPrincipal) signed for that backend
+  // (audience: its name), living `principal_ttl` at most and never past the
+  // call's deadline (common/auth/principal_token.h).
+  static absl::StatusOr<std::unique_ptr<Backends>> Create(
+      const std::string& spec, const BackendTls& tls, prometheus::Registry& registry,
+      std::shared_ptr<const auth::PrincipalKey> principal_key = nullptr,
+      absl::Duration principal_ttl = auth::kDefaultPrincipalTtl);
   ~Backends();
 
   // The backend serving `service` ("helhed.plans.v1.PlansService"), or null.

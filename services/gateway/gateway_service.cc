@@ -29,7 +29,7 @@ std::unique_ptr<grpc::ClientContext> Ctx(const CallInfo& info) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(info.deadline);
   auth::AttachPrincipal(ctx.get(), info.principal);
-  if (!info.purpose.empty()) ctx->AddMetadata("x-helhed-purpose", info.purpose);
+  if (!info.purpose.empty()) ctx->AddMetadata("x-helhed-purpose-bin", info.purpose);
   return ctx;
 }
 

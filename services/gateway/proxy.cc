@@ -4,19 +4,24 @@
 #include <atomic>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/audit/attribution.h"
+#include "common/audit/citizen_fields.h"
 #include "common/auth/principal.h"
 #include "common/observability/grpc_metrics.h"
 #include "common/observability/log.h"
 #include "common/server/byte_buffer.h"
+#include "common/status/field_violations.h"
 #include "common/status/grpc_status.h"
+#include "common/status/validation.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/byte_buffer.h"
-#include "services/gateway/audit/citizen_refs.h"
 #include "services/gateway/audit/wire_check.h"
 
 namespace helhed::gateway {
@@ -38,6 +43,54 @@ const google::protobuf::MethodDescriptor* FindMethod(const std::string& method) 
       method.substr(1, slash - 1));
   if (service == nullptr) return nullptr;
   return service->FindMethodByName(method.substr(slash + 1));
+}
+
+// The purpose a caller gives: "x-helhed-purpose-bin" (a binary header:
+// any UTF-8, e.g. "opfølgning") or "x-helhed-purpose" (printable ASCII,
+// percent-encoded UTF-8 allowed: "opf%C3%B8lgning"). INVALID_ARGUMENT naming
+// the header when it is not UTF-8 or longer than kMaxPurpose characters:
+// never silently cut.
+constexpr long kMaxPurpose = 200;
+
+absl::StatusOr<std::string> PurposeOf(const grpc::GenericCallbackServerContext& ctx) {
+  std::string header = "x-helhed-purpose-bin";
+  std::string value = Metadata(ctx, "x-helhed-purpose-bin");
+  if (value.empty()) {
+    header = "x-helhed-purpose";
+    const std::string raw = Metadata(ctx, "x-helhed-purpose");
+    for (size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '%' && i + 2 < raw.size() && absl::ascii_isxdigit(raw[i + 1]) &&
+          absl::ascii_isxdigit(raw[i + 2])) {
+        value.push_back(static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16)));
+        i += 2;
+      } else {
+        value.push_back(raw[i]);
+      }
+    }
+  }
+  const long length = Utf8Length(value);
+  if (length < 0) {
+    return InvalidField(header, "is not UTF-8 text");
+  }
+  if (length > kMaxPurpose) {
+    return InvalidField(header, absl::StrCat("is longer than ", kMaxPurpose, " characters"));
+  }
+  return value;
+}
+
+// What a caller may see of a backend's failure: transport errors name
+// backend addresses, which stay inside.
+grpc::Status ForCaller(const grpc::Status& s) {
+  switch (s.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "the service is unavailable; try again later");
+    case grpc::StatusCode::UNKNOWN:
+    case grpc::StatusCode::INTERNAL:
+      return grpc::Status(s.error_code(), "internal error");
+    default:
+      return s;
+  }
 }
 
 }  // namespace
@@ -76,6 +129,10 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       return;
     }
     info_.principal = std::move(who.principal);
+    // The call log names the verified caller (never a citizen).
+    ctx_->AddTrailingMetadata(
+        observability::kLogCallerTrailer,
+        absl::StrCat(info_.principal.subject(), " ", info_.principal.municipality_code()));
     if (!proxy_->limiter_->Allow(info_.principal.subject(), absl::Now())) {
       proxy_->rate_limited_.Increment();
       Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -92,7 +149,12 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such method behind the gateway"));
       return;
     }
-    info_.purpose = Metadata(*ctx_, "x-helhed-purpose").substr(0, 200);
+    absl::StatusOr<std::string> purpose = PurposeOf(*ctx_);
+    if (!purpose.ok()) {
+      Finish(ToGrpcStatus(purpose.status()));
+      return;
+    }
+    info_.purpose = std::move(*purpose);
     if (!proxy_->policy_->Allows(method_, info_.principal)) {
       proxy_->denied_.Add({{"method", method_}}).Increment();
       // A refused attempt on a citizen's data is audited too.
@@ -100,7 +162,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       proxy_->pool_->Submit([this] {
         Complete(
             grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "your roles do not allow this call"),
-            std::string());
+            std::string(), /*from_backend=*/false);
       });
       return;
     }
@@ -119,8 +181,10 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       Finish(ToGrpcStatus(wire));
       return;
     }
-    needs_audit_ = MayCarryCitizenRefs(descriptor_->input_type()) ||
-                   MayCarryCitizenRefs(descriptor_->output_type());
+    needs_audit_ = audit::ConcernsCitizens(descriptor_->input_type()) ||
+                   audit::ConcernsCitizens(descriptor_->output_type());
+    names_records_ = audit::MayNameCitizenRecords(descriptor_->input_type()) ||
+                     audit::MayNameCitizenRecords(descriptor_->output_type());
     if (local) {
       proxy_->pool_->Submit([this] {
         if (ctx_->IsCancelled()) {
@@ -129,7 +193,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
         }
         std::string response;
         grpc::Status s = proxy_->local_->Call(method_, info_, request_bytes_, &response);
-        Complete(s, std::move(response));
+        Complete(s, std::move(response), /*from_backend=*/false);
       });
       return;
     }
@@ -139,7 +203,9 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
   void Forward(Backend& backend) {
     client_ctx_.set_deadline(info_.deadline);
     auth::AttachPrincipal(&client_ctx_, info_.principal);
-    if (!info_.purpose.empty()) client_ctx_.AddMetadata("x-helhed-purpose", info_.purpose);
+    if (!info_.purpose.empty()) {
+      client_ctx_.AddMetadata("x-helhed-purpose-bin", info_.purpose);
+    }
     {
       absl::MutexLock lock(&mu_);
       if (cancelled_) {
@@ -159,28 +225,50 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
             if (s.ok()) {
               StartWriteAndFinish(&response_, grpc::WriteOptions(), s);
             } else {
-              Finish(s);
+              Finish(ForCaller(s));
             }
             return;
           }
           // Auditing writes to the store: off the gRPC thread.
           proxy_->pool_->Submit([this, s] {
             std::string bytes = s.ok() ? server::BytesOf(response_) : std::string();
-            Complete(s, std::move(bytes));
+            Complete(ForCaller(s), std::move(bytes), /*from_backend=*/true);
           });
         });
   }
 
-  // Audits (when the call concerns citizens) and answers.
-  void Complete(const grpc::Status& status, std::string response) {
+  // Audits (when the call concerns citizens) and answers. `from_backend`:
+  // the answer came from a service, whose trailers name the citizens of the
+  // records the call touched (common/audit/attribution.h).
+  void Complete(const grpc::Status& status, std::string response, bool from_backend) {
     std::vector<std::string> citizens;
-    if (MayCarryCitizenRefs(descriptor_->input_type())) {
-      auto refs = CitizenRefsOf(descriptor_->input_type(), request_bytes_);
+    if (audit::MayCarryCitizenRefs(descriptor_->input_type())) {
+      auto refs = audit::CitizenRefsOf(descriptor_->input_type(), request_bytes_);
       if (refs.ok()) citizens = *refs;
     }
-    if (status.ok() && MayCarryCitizenRefs(descriptor_->output_type())) {
-      auto refs = CitizenRefsOf(descriptor_->output_type(), response);
+    if (status.ok() && audit::MayCarryCitizenRefs(descriptor_->output_type())) {
+      auto refs = audit::CitizenRefsOf(descriptor_->output_type(), response);
       if (refs.ok()) citizens.insert(citizens.end(), refs->begin(), refs->end());
+    }
+    if (from_backend && names_records_) {
+      const auto& trailers = client_ctx_.GetServerTrailingMetadata();
+      const auto it = trailers.find(audit::kCitizensTrailer);
+      if (it == trailers.end()) {
+        if (status.ok()) {
+          // The service did not say whose records these are: no audit, no
+          // answer.
+          log::Error("backend answer without citizen attribution; call refused",
+                     log::Fields().Str("method", method_));
+          Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                              "the service is unavailable; try again later"));
+          return;
+        }
+      } else {
+        for (absl::string_view id :
+             absl::StrSplit(absl::string_view(it->second.data(), it->second.size()), ',')) {
+          if (id != "-") citizens.emplace_back(id);
+        }
+      }
     }
     // Only ids of the services' form: anything else names no citizen (and
     // the service refuses it), and must not bloat the trail.
@@ -194,6 +282,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       *event.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
           absl::ToUnixMicros(absl::Now()));
       event.set_subject(info_.principal.subject());
+      event.set_organisation_unit(info_.principal.organisation_unit());
       event.set_municipality_code(info_.principal.municipality_code());
       *event.mutable_roles() = info_.principal.roles();
       event.set_method(method_);
@@ -224,6 +313,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
   const std::string method_;
   const google::protobuf::MethodDescriptor* descriptor_ = nullptr;
   bool needs_audit_ = true;
+  bool names_records_ = false;
   CallInfo info_;
   grpc::ByteBuffer request_;
   std::string request_bytes_;

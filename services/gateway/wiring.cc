@@ -21,6 +21,7 @@
 #include "helhed/housing/v1/housing_service.grpc.pb.h"
 #include "helhed/plans/v1/plans_service.grpc.pb.h"
 #include "helhed/volunteers/v1/volunteers_service.grpc.pb.h"
+#include "prometheus/counter.h"
 
 namespace helhed::gateway {
 namespace {
@@ -73,8 +74,8 @@ std::vector<server::RegisteredService> Wiring::operator()(server::Runtime& rt) {
   if (!v.ok()) Fail(std::string(v.status().message()));
   verifier_ = std::move(*v);
 
-  const std::string policy_file =
-      Env("HELHED_GATEWAY_POLICY", "services/gateway/policy/default_policy.txt");
+  // The one policy file the services enforce too (--policy, HELHED_POLICY).
+  const std::string& policy_file = rt.config->policy_file;
   auto p = Policy::Load(policy_file, *google::protobuf::DescriptorPool::generated_pool(), routed);
   if (!p.ok()) Fail(std::string(p.status().message()));
   policy_ = std::make_unique<Policy>(std::move(*p));
@@ -98,7 +99,15 @@ std::vector<server::RegisteredService> Wiring::operator()(server::Runtime& rt) {
   tls.ca_file = Env("HELHED_GATEWAY_BACKEND_TLS_CA", "");
   tls.cert_file = Env("HELHED_GATEWAY_BACKEND_TLS_CERT", "");
   tls.key_file = Env("HELHED_GATEWAY_BACKEND_TLS_KEY", "");
-  auto b = Backends::Create(Env("HELHED_GATEWAY_BACKENDS", ""), tls, *rt.registry);
+  // Signs the principal of every backend call (common/auth/principal_token.h).
+  if (rt.config->principal_key_file.empty()) {
+    Fail("--principal-key-file (HELHED_PRINCIPAL_KEY_FILE) is required");
+  }
+  auto principal_key = auth::PrincipalKey::FromFile(rt.config->principal_key_file);
+  if (!principal_key.ok()) Fail(std::string(principal_key.status().message()));
+  auto b = Backends::Create(Env("HELHED_GATEWAY_BACKENDS", ""), tls, *rt.registry,
+                            std::make_shared<const auth::PrincipalKey>(*std::move(principal_key)),
+                            rt.config->principal_ttl);
   if (!b.ok()) Fail(std::string(b.status().message()));
   backends_ = std::move(*b);
 
@@ -111,6 +120,10 @@ std::vector<server::RegisteredService> Wiring::operator()(server::Runtime& rt) {
     Fail("HELHED_GATEWAY_AUDIT_MAX_BATCH: not a whole number from 1 to 10000");
   }
   audit_options.max_batch = static_cast<int>(max_batch);
+  // A call whose audit events are not durable within this fails fast
+  // (UNAVAILABLE) instead of hanging on a held lock until its deadline.
+  audit_options.timeout =
+      absl::Milliseconds(std::max(1.0, EnvNumber("HELHED_GATEWAY_AUDIT_TIMEOUT_MS", 2000)));
   audit_ = std::make_unique<AuditStore>(rt.db, tokens_.get(), audit_options, rt.registry);
   methods_ = std::make_unique<GatewayMethods>(backends_.get(), audit_.get(), key.str());
   ProxyOptions options;
@@ -129,9 +142,18 @@ std::vector<server::RegisteredService> Wiring::operator()(server::Runtime& rt) {
       absl::Hours(24) * EnvNumber("HELHED_GATEWAY_AUDIT_RETENTION_DAYS", 183);
   const absl::Duration purge_every =
       absl::Seconds(std::max(1.0, EnvNumber("HELHED_GATEWAY_AUDIT_PURGE_SECONDS", 3600)));
-  purge_ = std::make_unique<server::Periodic>(purge_every, [this, retention] {
+  // Counted so that a purge that keeps failing (personal data kept past
+  // retention) alerts: HelhedAuditPurgeFailing (docs/OPERATIONS.md).
+  prometheus::Counter* purge_failures =
+      &prometheus::BuildCounter()
+           .Name("helhed_gateway_audit_purge_failures_total")
+           .Help("Audit retention purges that failed.")
+           .Register(*rt.registry)
+           .Add({});
+  purge_ = std::make_unique<server::Periodic>(purge_every, [this, retention, purge_failures] {
     auto n = audit_->Purge(absl::Now() - retention);
     if (!n.ok()) {
+      purge_failures->Increment();
       log::Warning("audit purge failed", log::Fields().Str("error", n.status().ToString()));
     } else if (*n > 0) {
       log::Info("audit events purged", log::Fields().Int("count", *n));

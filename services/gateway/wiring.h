@@ -7,7 +7,8 @@
 //   HELHED_GATEWAY_JWT_KEYS_DIR    directory of public keys, <kid>.pem (required)
 //   HELHED_GATEWAY_JWT_ISSUER      expected "iss" (default https://idp.helhed.local)
 //   HELHED_GATEWAY_JWT_AUDIENCE    expected "aud" (default helhed-gateway)
-//   HELHED_GATEWAY_POLICY          policy file (default services/gateway/policy/default_policy.txt)
+//   HELHED_POLICY          the policy file (--policy; common/server/config.h), shared with
+//                          the services; HELHED_PRINCIPAL_KEY_FILE signs backend calls
 //   HELHED_GATEWAY_CPR_KEY_FILE    key of the CPR pseudonym, >= 32 bytes (required)
 //   HELHED_GATEWAY_RATE, HELHED_GATEWAY_BURST   per-subject calls/s and burst (50, 100)
 //   HELHED_GATEWAY_DEFAULT_DEADLINE_MS, HELHED_GATEWAY_MAX_DEADLINE_MS  (10000, 30000)

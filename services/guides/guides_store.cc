@@ -199,7 +199,7 @@ absl::Status SaveMatch(Connection& c, const std::string& muni, v1::Match& m, int
       int64_t n, c.Execute("UPDATE matches SET match_state = ?, version = ?, update_time = ?,"
                            " body = ? WHERE municipality = ? AND id = ? AND version = ?",
                            {static_cast<int>(m.match_state()), version + 1, store::Micros(now),
-                            m.SerializeAsString(), muni, m.id(), version}));
+                            store::StoredBody(m), muni, m.id(), version}));
   if (n != 1) {
     return absl::AbortedError("concurrent update");
   }
@@ -370,7 +370,7 @@ absl::Status GuidesStore::ProposeInTx(Connection& c, const std::string& muni,
       c.Execute("INSERT INTO matches (id, municipality, guidance_request_id, guide_id, match_state,"
                 " version, create_time, update_time, body) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
                 {m.id(), muni, request_id, guide_id, static_cast<int>(m.match_state()),
-                 store::Micros(now), store::Micros(now), m.SerializeAsString()})
+                 store::Micros(now), store::Micros(now), store::StoredBody(m)})
           .status());
   HELHED_RETURN_IF_ERROR(SetRequestState(c, muni, request_id, v1::REQUEST_STATE_MATCHED, now));
   *out = std::move(m);
@@ -502,7 +502,7 @@ absl::Status GuidesStore::ListMatches(const std::string& muni, const v1::ListMat
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   const std::string scope =
       absl::StrCat("matches|", req.guide_id(), "|", req.request_id(), "|", req.match_state());
-  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(scope, page.token));
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(muni, scope, page.token));
   return db_->Run([&](Connection& c) -> absl::Status {
     std::string sql = "SELECT seq, body FROM matches WHERE municipality = ? AND seq > ?";
     store::Params params = {muni, after};
@@ -526,7 +526,8 @@ absl::Status GuidesStore::ListMatches(const std::string& muni, const v1::ListMat
       out->add_matches()->ParseFromString(rows[i][1].AsString());
     }
     if (more) {
-      out->mutable_page()->set_next_page_token(tokens_->Encode(scope, rows[page.size - 1].Int(0)));
+      out->mutable_page()->set_next_page_token(
+          tokens_->Encode(muni, scope, rows[page.size - 1].Int(0)));
     }
     return absl::OkStatus();
   });
@@ -566,7 +567,7 @@ absl::Status GuidesStore::ListMeetings(const std::string& muni, const std::strin
   Validator(v).Id("match_id", match_id, true);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   const std::string scope = absl::StrCat("entries|meeting|", match_id);
-  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(scope, page.token));
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(muni, scope, page.token));
   return db_->Run([&](Connection& c) -> absl::Status {
     HELHED_RETURN_IF_ERROR(LoadMatch(c, muni, match_id, false).status());
     std::vector<std::pair<int64_t, v1::Meeting>> rows;
@@ -575,7 +576,8 @@ absl::Status GuidesStore::ListMeetings(const std::string& muni, const std::strin
     const bool more = static_cast<int>(rows.size()) > page.size;
     if (more) rows.resize(page.size);
     for (auto& r : rows) *out->add_meetings() = std::move(r.second);
-    if (more) out->mutable_page()->set_next_page_token(tokens_->Encode(scope, rows.back().first));
+    if (more)
+      out->mutable_page()->set_next_page_token(tokens_->Encode(muni, scope, rows.back().first));
     return absl::OkStatus();
   });
 }

@@ -5,13 +5,27 @@
 namespace helhed::guides {
 
 std::vector<server::RegisteredService> Wiring::operator()(server::Runtime& rt) {
+  // How each kind of record about one citizen leads to its citizen, for
+  // the gateway's audit (common/audit/attribution.h).
+  citizens_ = std::make_unique<audit::CitizenResolver>(rt.db);
+  citizens_->Add(
+      "guidance_request",
+      "SELECT t.citizen_id FROM guidance_requests t WHERE t.municipality = ? AND t.id IN");
+  citizens_->Add("match",
+                 "SELECT r.citizen_id FROM matches m JOIN guidance_requests r ON r.id = "
+                 "m.guidance_request_id WHERE m.municipality = ? AND m.id IN");
+  citizens_->Add(
+      "meeting",
+      "SELECT r.citizen_id FROM entries e JOIN matches m ON m.id = e.parent_id JOIN "
+      "guidance_requests r ON r.id = m.guidance_request_id WHERE e.municipality = ? AND e.id IN");
+  rt.citizen_resolver = citizens_.get();
   tokens_ = std::make_unique<store::PageTokens>(rt.config->page_token_key);
   store_ = std::make_unique<GuidesStore>(rt.db, tokens_.get(), [] { return absl::Now(); });
   // An embedded SQLite file answers a get in microseconds and cannot hang
   // on a network: serve gets inline there (see docs/PERFORMANCE.md).
   // HELHED_GUIDES_STATS_SECONDS: how often the gauges are recomputed (default 15).
   exporter_ = std::make_unique<StatsExporter>(
-      *store_, *rt.registry,
+      *store_, *rt.db, *rt.registry,
       absl::Seconds(server::PositiveEnvInt("HELHED_GUIDES_STATS_SECONDS", 15)));
   rt.stop_hooks.push_back([this] { exporter_->Stop(); });
   const bool inline_reads = rt.db->dialect() == store::Dialect::kSqlite;

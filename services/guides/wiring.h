@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/audit/attribution.h"
 #include "common/server/service_host.h"
 #include "common/store/paging.h"
 #include "services/guides/guides_service.h"
@@ -26,6 +27,7 @@ class Wiring {
 
  private:
   std::unique_ptr<store::PageTokens> tokens_;
+  std::unique_ptr<audit::CitizenResolver> citizens_;
   std::unique_ptr<GuidesStore> store_;
   std::unique_ptr<StatsExporter> exporter_;
 };

@@ -297,7 +297,15 @@ grpc::ServerUnaryReactor* HousingServiceImpl::GetHousingStats(grpc::CallbackServ
   return server::ServeUnary(ctx, pool_,
                             [this, req, resp](const auth::Principal& p) -> absl::Status {
                               const std::string& m = p.municipality_code();
-                              return store_.Stats(m, req->temporary_days(), resp->mutable_stats());
+                              v1::HousingStats* stats = resp->mutable_stats();
+                              HELHED_RETURN_IF_ERROR(store_.Stats(m, req->temporary_days(), stats));
+                              stats->set_long_stay_count(stats->long_stays_size());
+                              // Named citizens only for the role that works
+                              // with them; the rest see counts.
+                              if (!auth::HasRole(p, helhed::common::v1::ROLE_HOUSING_OFFICER)) {
+                                stats->clear_long_stays();
+                              }
+                              return absl::OkStatus();
                             });
 }
 

@@ -252,7 +252,7 @@ absl::Status SaveOffer(Connection& c, const std::string& muni, v1::Offer& m, int
                 {static_cast<int>(m.offer_state()), static_cast<int>(m.decline_reason()),
                  pending ? store::Value(m.unit_id()) : store::Value(),
                  pending ? store::Value(m.application_id()) : store::Value(), version + 1,
-                 store::Micros(now), m.SerializeAsString(), muni, m.id(), version}));
+                 store::Micros(now), store::StoredBody(m), muni, m.id(), version}));
   if (n != 1) {
     return absl::AbortedError("concurrent update");
   }
@@ -489,7 +489,7 @@ absl::Status HousingStore::UpdateRule(const std::string& muni, const v1::Priorit
     if (cur.second == 0) {
       HELHED_RETURN_IF_ERROR(c.Execute("INSERT INTO priority_rules (municipality, version,"
                                        " update_time, body) VALUES (?, 1, ?, ?)",
-                                       {muni, store::Micros(now), next.SerializeAsString()})
+                                       {muni, store::Micros(now), store::StoredBody(next)})
                                  .status());
     } else {
       HELHED_ASSIGN_OR_RETURN(
@@ -497,7 +497,7 @@ absl::Status HousingStore::UpdateRule(const std::string& muni, const v1::Priorit
           c.Execute(
               "UPDATE priority_rules SET version = ?, update_time = ?, body = ? WHERE"
               " municipality = ? AND version = ?",
-              {cur.second + 1, store::Micros(now), next.SerializeAsString(), muni, cur.second}));
+              {cur.second + 1, store::Micros(now), store::StoredBody(next), muni, cur.second}));
       if (n != 1) return absl::AbortedError("concurrent update");
     }
     *out = std::move(next);
@@ -609,7 +609,7 @@ absl::Status HousingStore::MakeOffer(const std::string& muni, const v1::MakeOffe
                    static_cast<int>(m.offer_state()), static_cast<int>(m.decline_reason()),
                    m.unit_id(), m.application_id(), TimeUtil::TimestampToMicroseconds(m.deadline()),
                    req.request_id().empty() ? store::Value() : store::Value(req.request_id()),
-                   store::Micros(now), store::Micros(now), m.SerializeAsString()})
+                   store::Micros(now), store::Micros(now), store::StoredBody(m)})
             .status());
     unit->msg.set_unit_status(v1::UNIT_STATUS_OFFERED);
     HELHED_RETURN_IF_ERROR(Save(c, muni, unit->msg, unit->version, now));
@@ -642,15 +642,19 @@ absl::Status HousingStore::AcceptOffer(const std::string& muni, const v1::Accept
   return db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto loaded, LoadOffer(c, muni, req.offer_id(), true));
     v1::Offer& m = loaded.first;
+    // The etag, when given, must be the offer's current one (the proto),
+    // also when the offer is accepted already: the etag read before an
+    // accept is stale after it.
+    if (!req.etag().empty() && m.etag() != req.etag()) {
+      return absl::FailedPreconditionError("offer was changed since it was read (stale etag)");
+    }
     if (m.offer_state() == v1::OFFER_STATE_ACCEPTED) {
-      // A retry of an accept that succeeded: the same answer, nothing written.
+      // A retry of an accept that succeeded (without an etag, or with the
+      // accepted offer's): the same answer, nothing written.
       HELHED_ASSIGN_OR_RETURN(auto t, Load<v1::Tenancy>(c, muni, m.tenancy_id(), false));
       *out->mutable_offer() = std::move(m);
       *out->mutable_tenancy() = std::move(t.msg);
       return absl::OkStatus();
-    }
-    if (!req.etag().empty() && m.etag() != req.etag()) {
-      return absl::FailedPreconditionError("offer was changed since it was read (stale etag)");
     }
     HELHED_RETURN_IF_ERROR(CheckOfferTransition(m.offer_state(), v1::OFFER_STATE_ACCEPTED));
     const absl::Time now = Now();
@@ -805,7 +809,7 @@ absl::Status HousingStore::ListOffers(const std::string& muni, const v1::ListOff
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   const std::string scope = absl::StrCat("offers|", req.unit_id(), "|", req.application_id(), "|",
                                          req.citizen_id(), "|", req.offer_state());
-  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(scope, page.token));
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(muni, scope, page.token));
   return db_->Run([&](Connection& c) -> absl::Status {
     std::string sql = "SELECT seq, body FROM offers WHERE municipality = ? AND seq > ?";
     store::Params params = {muni, after};
@@ -835,7 +839,8 @@ absl::Status HousingStore::ListOffers(const std::string& muni, const v1::ListOff
       }
     }
     if (more) {
-      out->mutable_page()->set_next_page_token(tokens_->Encode(scope, rows[page.size - 1].Int(0)));
+      out->mutable_page()->set_next_page_token(
+          tokens_->Encode(muni, scope, rows[page.size - 1].Int(0)));
     }
     return absl::OkStatus();
   });

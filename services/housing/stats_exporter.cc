@@ -9,6 +9,8 @@
 namespace helhed::housing {
 namespace {
 
+constexpr double kSecondsPerDay = 86400;
+
 prometheus::Family<prometheus::Gauge>& Gauge(prometheus::Registry& r, const char* name,
                                              const char* help) {
   return prometheus::BuildGauge().Name(name).Help(help).Register(r);
@@ -16,15 +18,15 @@ prometheus::Family<prometheus::Gauge>& Gauge(prometheus::Registry& r, const char
 
 // Sets `family{municipality, label=value}` for every defined value of an
 // enum (UNSPECIFIED skipped), from `figures` (missing: 0).
-void SetAll(prometheus::Family<prometheus::Gauge>& family, const std::string& muni,
-            const char* label, const google::protobuf::EnumDescriptor* e, const char* prefix,
-            const std::map<int, double>& figures) {
+void SetAll(observability::DeploymentGauges& gauges, prometheus::Family<prometheus::Gauge>& family,
+            const std::string& muni, const char* label, const google::protobuf::EnumDescriptor* e,
+            const char* prefix, const std::map<int, double>& figures) {
   for (int i = 0; i < e->value_count(); ++i) {
     const int n = e->value(i)->number();
     if (n == 0) continue;
     auto it = figures.find(n);
-    family.Add({{"municipality", muni}, {label, LabelOf(e->value(i)->name(), prefix)}})
-        .Set(it == figures.end() ? 0 : it->second);
+    gauges.Set(family, {{"municipality", muni}, {label, LabelOf(e->value(i)->name(), prefix)}},
+               it == figures.end() ? 0 : it->second);
   }
 }
 
@@ -36,17 +38,21 @@ std::string LabelOf(const std::string& enum_name, const std::string& prefix) {
   return absl::AsciiStrToLower(s);
 }
 
-StatsExporter::StatsExporter(HousingStore& store, prometheus::Registry& registry,
-                             absl::Duration every, int temporary_days)
+StatsExporter::StatsExporter(HousingStore& store, store::Database& db,
+                             prometheus::Registry& registry, absl::Duration every,
+                             int temporary_days)
     : store_(store),
       temporary_days_(temporary_days),
+      gauges_(registry, db, "housing", every),
       vacant_(Gauge(registry, "helhed_housing_vacant_units", "Available (vacant) units.")),
-      vacant_days_(Gauge(registry, "helhed_housing_vacant_days_max",
-                         "Days the longest-vacant available unit has been vacant.")),
+      vacant_days_(Gauge(registry, "helhed_housing_longest_vacancy_seconds",
+                         "Time the longest-vacant available unit has been vacant, in whole "
+                         "days as seconds.")),
       waiting_(Gauge(registry, "helhed_housing_waiting_applications",
                      "Active and offered applications.")),
-      waiting_days_(Gauge(registry, "helhed_housing_waiting_days_max",
-                          "Days since screening of the longest-waiting application.")),
+      waiting_days_(Gauge(registry, "helhed_housing_longest_wait_seconds",
+                          "Time since screening of the longest-waiting application, in whole "
+                          "days as seconds.")),
       long_stays_(Gauge(registry, "helhed_housing_long_temporary_stays",
                         "People in a temporary place (§107, §110) longer than the threshold.")),
       offers_(Gauge(registry, "helhed_housing_offers", "Offers by state, in all.")),
@@ -58,7 +64,16 @@ StatsExporter::StatsExporter(HousingStore& store, prometheus::Registry& registry
   periodic_ = std::make_unique<server::Periodic>(every, [this] { Refresh(); });
 }
 
+void StatsExporter::Stop() {
+  if (stopped_.exchange(true)) return;
+  periodic_->Stop();
+  gauges_.Release();
+}
+
 void StatsExporter::Refresh() {
+  if (!gauges_.Acquire()) {
+    return;  // another replica exports them (or the store is down)
+  }
   auto munis = store_.Municipalities();
   if (!munis.ok()) {
     return;  // the store is down; health reports it
@@ -73,11 +88,11 @@ void StatsExporter::Refresh() {
     std::map<int, double> vacant, vacant_days, waiting, waiting_days, offers, declines;
     for (const auto& u : s.vacant_units()) {
       vacant[u.unit_type()] = u.count();
-      vacant_days[u.unit_type()] = u.max_vacant_days();
+      vacant_days[u.unit_type()] = u.max_vacant_days() * kSecondsPerDay;
     }
     for (const auto& w : s.waiting()) {
       waiting[w.situation()] = w.count();
-      waiting_days[w.situation()] = w.max_waiting_days();
+      waiting_days[w.situation()] = w.max_waiting_days() * kSecondsPerDay;
     }
     offers[v1::OFFER_STATE_PENDING] = s.offers_pending();
     offers[v1::OFFER_STATE_ACCEPTED] = s.offers_accepted();
@@ -85,16 +100,19 @@ void StatsExporter::Refresh() {
     offers[v1::OFFER_STATE_EXPIRED] = s.offers_expired();
     offers[v1::OFFER_STATE_WITHDRAWN] = s.offers_withdrawn();
     for (const auto& d : s.decline_reasons()) declines[d.reason()] = d.count();
-    SetAll(vacant_, m, "unit_type", v1::UnitType_descriptor(), "UNIT_TYPE_", vacant);
-    SetAll(vacant_days_, m, "unit_type", v1::UnitType_descriptor(), "UNIT_TYPE_", vacant_days);
-    SetAll(waiting_, m, "situation", v1::Situation_descriptor(), "SITUATION_", waiting);
-    SetAll(waiting_days_, m, "situation", v1::Situation_descriptor(), "SITUATION_", waiting_days);
-    SetAll(offers_, m, "offer_state", v1::OfferState_descriptor(), "OFFER_STATE_", offers);
-    SetAll(declines_, m, "reason", v1::DeclineReason_descriptor(), "DECLINE_REASON_", declines);
+    SetAll(gauges_, vacant_, m, "unit_type", v1::UnitType_descriptor(), "UNIT_TYPE_", vacant);
+    SetAll(gauges_, vacant_days_, m, "unit_type", v1::UnitType_descriptor(), "UNIT_TYPE_",
+           vacant_days);
+    SetAll(gauges_, waiting_, m, "situation", v1::Situation_descriptor(), "SITUATION_", waiting);
+    SetAll(gauges_, waiting_days_, m, "situation", v1::Situation_descriptor(), "SITUATION_",
+           waiting_days);
+    SetAll(gauges_, offers_, m, "offer_state", v1::OfferState_descriptor(), "OFFER_STATE_", offers);
+    SetAll(gauges_, declines_, m, "reason", v1::DeclineReason_descriptor(), "DECLINE_REASON_",
+           declines);
     const std::map<std::string, std::string> labels = {{"municipality", m}};
-    long_stays_.Add(labels).Set(s.long_stays_size());
-    retention_.Add(labels).Set(s.retention_rate());
-    cohort_.Add(labels).Set(s.retention_cohort());
+    gauges_.Set(long_stays_, labels, s.long_stays_size());
+    gauges_.Set(retention_, labels, s.retention_rate());
+    gauges_.Set(cohort_, labels, s.retention_cohort());
   }
 }
 

@@ -566,7 +566,7 @@ absl::Status PlansStore::SetYearlyFocus(const std::string& muni, const v1::Yearl
       HELHED_RETURN_IF_ERROR(
           c.Execute("INSERT INTO yearly_focus (municipality, plan_id, year, version, update_time,"
                     " body) VALUES (?, ?, ?, ?, ?, ?)",
-                    {muni, f.plan_id(), f.year(), int64_t{1}, Micros(now), f.SerializeAsString()})
+                    {muni, f.plan_id(), f.year(), int64_t{1}, Micros(now), store::StoredBody(f)})
               .status());
     } else {
       const int64_t version = rows[0].Int(0);
@@ -578,7 +578,7 @@ absl::Status PlansStore::SetYearlyFocus(const std::string& muni, const v1::Yearl
       HELHED_RETURN_IF_ERROR(
           c.Execute("UPDATE yearly_focus SET version = ?, update_time = ?, body = ? WHERE"
                     " municipality = ? AND plan_id = ? AND year = ?",
-                    {version + 1, Micros(now), f.SerializeAsString(), muni, f.plan_id(), f.year()})
+                    {version + 1, Micros(now), store::StoredBody(f), muni, f.plan_id(), f.year()})
               .status());
     }
     *out = std::move(f);

@@ -4,16 +4,17 @@
 
 namespace helhed::volunteers {
 
-StatsExporter::StatsExporter(VolunteersStore& store, prometheus::Registry& registry,
-                             absl::Duration every)
+StatsExporter::StatsExporter(VolunteersStore& store, store::Database& db,
+                             prometheus::Registry& registry, absl::Duration every)
     : store_(store),
+      gauges_(registry, db, "volunteers", every),
       active_(prometheus::BuildGauge()
                   .Name("helhed_volunteers_active_volunteers")
                   .Help("Volunteers with status active and consent.")
                   .Register(registry)),
       hours_(prometheus::BuildGauge()
-                 .Name("helhed_volunteers_hours_given_month")
-                 .Help("Hours given by volunteers in the current month.")
+                 .Name("helhed_volunteers_time_given_month_seconds")
+                 .Help("Time given by volunteers in the current month, in seconds.")
                  .Register(registry)),
       completed_(prometheus::BuildGauge()
                      .Name("helhed_volunteers_accompaniments_completed_month")
@@ -32,6 +33,9 @@ StatsExporter::StatsExporter(VolunteersStore& store, prometheus::Registry& regis
 }
 
 void StatsExporter::Refresh() {
+  if (!gauges_.Acquire()) {
+    return;  // another replica exports them (or the store is down)
+  }
   auto munis = store_.Municipalities();
   if (!munis.ok()) {
     return;  // the store is down; health reports it
@@ -46,14 +50,18 @@ void StatsExporter::Refresh() {
       continue;
     }
     const std::map<std::string, std::string> labels = {{"municipality", m}};
-    active_.Add(labels).Set(s.active_volunteers());
-    hours_.Add(labels).Set(s.hours_given());
-    completed_.Add(labels).Set(s.accompaniments_completed());
-    continuity_.Add(labels).Set(s.continuity_share());
-    evaluation_.Add(labels).Set(s.average_evaluation());
+    gauges_.Set(active_, labels, s.active_volunteers());
+    gauges_.Set(hours_, labels, s.hours_given() * 3600.0);
+    gauges_.Set(completed_, labels, s.accompaniments_completed());
+    gauges_.Set(continuity_, labels, s.continuity_share());
+    gauges_.Set(evaluation_, labels, s.average_evaluation());
   }
 }
 
-void StatsExporter::Stop() { periodic_->Stop(); }
+void StatsExporter::Stop() {
+  if (stopped_.exchange(true)) return;
+  periodic_->Stop();
+  gauges_.Release();
+}
 
 }  // namespace helhed::volunteers

@@ -392,7 +392,7 @@ absl::Status VolunteersStore::SignUp(const std::string& muni, const v1::SignUpRe
                   " VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
                   {s.id(), muni, s.activity_id(), s.volunteer_id(), start_us,
                    req.request_id().empty() ? store::Value() : store::Value(req.request_id()),
-                   store::Micros(Now()), s.SerializeAsString()})
+                   store::Micros(Now()), store::StoredBody(s)})
             .status());
     *out->mutable_sign_up() = std::move(s);
     out->set_places_left(left - 1);
@@ -418,7 +418,7 @@ absl::Status VolunteersStore::CancelSignUp(const std::string& muni, const std::s
     out->set_sign_up_state(v1::SIGN_UP_STATE_CANCELLED);
     return c
         .Execute("UPDATE sign_ups SET active = 0, body = ? WHERE municipality = ? AND id = ?",
-                 {out->SerializeAsString(), muni, id})
+                 {store::StoredBody(*out), muni, id})
         .status();
   });
 }
@@ -437,7 +437,7 @@ absl::Status VolunteersStore::ListSignUps(const std::string& muni,
   const bool by_activity = !req.activity_id().empty();
   const std::string scope = absl::StrCat("sign_ups|", req.activity_id(), "|", req.volunteer_id(),
                                          "|", req.include_cancelled());
-  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(scope, page.token));
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(muni, scope, page.token));
   return db_->Run([&](Connection& c) -> absl::Status {
     const std::string sql =
         absl::StrCat("SELECT seq, body FROM sign_ups WHERE municipality = ? AND ",
@@ -451,7 +451,8 @@ absl::Status VolunteersStore::ListSignUps(const std::string& muni,
       out->add_sign_ups()->ParseFromString(rows[i][1].AsString());
     }
     if (more) {
-      out->mutable_page()->set_next_page_token(tokens_->Encode(scope, rows[page.size - 1].Int(0)));
+      out->mutable_page()->set_next_page_token(
+          tokens_->Encode(muni, scope, rows[page.size - 1].Int(0)));
     }
     return absl::OkStatus();
   });
@@ -737,7 +738,7 @@ absl::Status VolunteersStore::ListEvaluations(const std::string& muni,
         out->mutable_page()->mutable_next_page_token());
   }
   const std::string scope = absl::StrCat("entries|", kEvaluation, "|", req.sign_up_id());
-  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(scope, page.token));
+  HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(muni, scope, page.token));
   return db_->Run([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(Rows found, c.Query("SELECT id FROM sign_ups WHERE municipality = ?"
                                                 " AND id = ?",
@@ -756,7 +757,7 @@ absl::Status VolunteersStore::ListEvaluations(const std::string& muni,
       *out->add_evaluations() = std::move(r.second);
     }
     if (more) {
-      out->mutable_page()->set_next_page_token(tokens_->Encode(scope, rows.back().first));
+      out->mutable_page()->set_next_page_token(tokens_->Encode(muni, scope, rows.back().first));
     }
     return absl::OkStatus();
   });

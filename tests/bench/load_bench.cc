@@ -1031,7 +1031,7 @@ absl::Status SetUp(Setup* s, World* w) {
 
   setenv("HELHED_GATEWAY_JWT_KEYS_DIR", (s->dir + "/keys").c_str(), 1);
   setenv("HELHED_GATEWAY_CPR_KEY_FILE", (s->dir + "/cpr.key").c_str(), 1);
-  setenv("HELHED_GATEWAY_POLICY", HELHED_SOURCE_DIR "/services/gateway/policy/default_policy.txt",
+  setenv("HELHED_POLICY", HELHED_SOURCE_DIR "/common/auth/default_policy.txt",
          1);
   setenv("HELHED_GATEWAY_BACKENDS",
          absl::StrCat("plans=", s->services["plans"]->target(),

@@ -63,6 +63,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/auth/principal.h"
+#include "common/auth/principal_token.h"
 #include "common/observability/grpc_metrics.h"
 #include "common/server/byte_buffer.h"
 #include "common/store/database.h"
@@ -674,7 +675,13 @@ struct Target {
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetInt("grpc.use_local_subchannel_pool", 1);  // a connection of its own
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  // Signs the bare principal the demo loader attaches (the calls of the
+  // scenarios carry TestPrincipal, signed already, and pass as they are).
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> signers;
+  signers.push_back(auth::NewPrincipalSigner(
+      std::make_shared<const auth::PrincipalKey>(helhed::testing::TestPrincipalKey()), "plans"));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, grpc::InsecureChannelCredentials(), args, std::move(signers));
 }
 
 // The demo ids of municipality 730: initiative areas (keyed by their

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Renders k8s/overlays/dev and k8s/overlays/prod with `kubectl kustomize` and
+# Renders k8s/overlays/dev and k8s/overlays/prod (the application) and
+# k8s/foundation/dev and k8s/foundation/prod (the namespace and the volumes,
+# which the application does not include) with `kubectl kustomize` and
 # validates them offline (tests/deploy/validate.mjs: Kubernetes and Prometheus
 # Operator schemas from the npm package kubernetes-models, probes, resources,
 # security contexts, NetworkPolicy coverage, references, PDB/HPA in prod).
@@ -41,8 +43,16 @@ for k in "${kubectls[@]}"; do
       fail=1
       continue
     fi
-    echo "rendered k8s/overlays/$overlay with kubectl $version"
-    if ! node "$src/tests/deploy/validate.mjs" --source "$src" --overlay "$overlay" "$file"; then
+    found="$out/foundation-$overlay-${version:-kubectl}.yaml"
+    if ! "$k" kustomize "$src/k8s/foundation/$overlay" >"$found" 2>"$found.err"; then
+      echo "check_manifests: $k ($version) cannot render k8s/foundation/$overlay:" >&2
+      grep -v '^# Warning' "$found.err" >&2 || true
+      fail=1
+      continue
+    fi
+    echo "rendered k8s/overlays/$overlay and k8s/foundation/$overlay with kubectl $version"
+    if ! node "$src/tests/deploy/validate.mjs" --source "$src" --overlay "$overlay" \
+         --foundation "$found" "$file"; then
       fail=1
     fi
     n=$((n + 1))
@@ -52,9 +62,13 @@ done
 
 # The validator must reject each kind of damage.
 prod="$(ls "$out"/prod-*.yaml | grep -v '\.err$' | head -n1)"
-for b in schema no-readiness no-liveness no-limits root writable-root no-netpol netpol-port \
-         no-pdb no-hpa grace secret-ref; do
-  if node "$src/tests/deploy/validate.mjs" --source "$src" --overlay prod --break "$b" "$prod" \
+prod_found="$out/foundation-${prod#"$out"/}"
+breaks=(schema no-readiness no-liveness no-limits root writable-root no-netpol netpol-port
+        no-pdb no-hpa grace secret-ref psa pvc-in-app hpa-replicas no-egress-deny egress-other-db
+        no-runbook no-prometheus-rbac)
+for b in "${breaks[@]}"; do
+  if node "$src/tests/deploy/validate.mjs" --source "$src" --overlay prod --break "$b" \
+       --foundation "$prod_found" "$prod" \
        >/dev/null 2>"$out/break-$b.err"; then
     echo "check_manifests: the validator accepted manifests broken by '$b'" >&2
     fail=1
@@ -65,4 +79,25 @@ for b in schema no-readiness no-liveness no-limits root writable-root no-netpol 
   fi
 done
 [ "$fail" = 0 ] || { echo "check_manifests: FAILED" >&2; exit 1; }
-echo "check_manifests: $n renderings valid; 12 deliberate breakages rejected"
+
+# The optional cert-manager component renders on top of prod (kustomize
+# Components: kubectl 1.21+) and makes the Secret the gateway mounts.
+for k in "${kubectls[@]}"; do
+  comp="$out/with-certificate"
+  mkdir -p "$comp"
+  rel=$(realpath --relative-to="$comp" "$src/k8s")
+  printf 'resources:\n- %s\ncomponents:\n- %s\n' "$rel/overlays/prod" \
+    "$rel/components/gateway-certificate" >"$comp/kustomization.yaml"
+  if "$k" kustomize "$comp" >"$comp/rendered.yaml" 2>"$comp/err"; then
+    grep -q '^kind: Certificate$' "$comp/rendered.yaml" && grep -q '^  secretName: helhed-gateway-tls$' "$comp/rendered.yaml" ||
+      { echo "check_manifests: the gateway-certificate component makes no Certificate for helhed-gateway-tls" >&2; fail=1; }
+  elif grep -qi 'component' "$comp/err"; then
+    echo "check_manifests: $k cannot render kustomize Components; gateway-certificate not checked"
+  else
+    echo "check_manifests: $k cannot render prod with k8s/components/gateway-certificate:" >&2
+    grep -v '^# Warning' "$comp/err" >&2 || true
+    fail=1
+  fi
+done
+[ "$fail" = 0 ] || { echo "check_manifests: FAILED" >&2; exit 1; }
+echo "check_manifests: $n renderings valid; ${#breaks[@]} deliberate breakages rejected"

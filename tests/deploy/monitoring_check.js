@@ -90,10 +90,26 @@ check('HelhedHousingLongTemporaryStays is pending (for: 1h) for each municipalit
   return JSON.stringify(pending) === JSON.stringify(long) && pending.length === as.length ? null
     : `long stays in ${long}, alerts ${JSON.stringify(as.map((a) => [a.labels.municipality, a.state]))}`;
 });
+// Housing runs two replicas on one database (monitoring_test.sh): one of
+// them holds the stats lease and exports the domain gauges, the other none.
+check('housing: two replicas up, exactly one exports the domain gauges', async () => {
+  const up = await query('count(up{job="housing"} == 1)');
+  if (!up.length || up[0].value[1] !== '2') return `housing replicas up: ${show(up)}`;
+  const exporting = await query('count(count by (instance) (helhed_housing_vacant_units))');
+  if (!exporting.length || exporting[0].value[1] !== '1') return `instances exporting: ${show(exporting)}`;
+  const twice = await query('count by (municipality, unit_type) (helhed_housing_vacant_units) > 1');
+  return twice.length ? `figures exported twice: ${show(twice)}` : null;
+});
+for (const job of ['volunteers', 'guides', 'housing']) {
+  check(`${job}: exactly one replica holds the stats lease`, async () => {
+    const rs = await query(`sum(helhed_${job}_stats_leader{job="${job}"})`);
+    return rs.length && rs[0].value[1] === '1' ? null : `sum of helhed_${job}_stats_leader: ${show(rs)}`;
+  });
+}
 check('no component down or missing, no audit write failure, no error or latency alert', async () => {
   const bad = (await alerts()).filter((a) => ['HelhedComponentDown', 'HelhedAuditWriteFailures',
     'HelhedHighErrorRatio', 'HelhedHighLatency', 'HelhedGatewayBackendUnavailable',
-    'HelhedHousingExpiryFailing'].includes(a.labels.alertname) ||
+    'HelhedHousingExpiryFailing', 'HelhedStatsExportedNotOnce'].includes(a.labels.alertname) ||
     (a.labels.alertname === 'HelhedComponentMissing' && a.state === 'firing'));
   return bad.length ? `active: ${JSON.stringify(bad.map((a) => a.labels))}` : null;
 });

@@ -8,13 +8,16 @@
 #    valid rule file equal to rules.yml's groups; dashboard.json must be a
 #    Grafana dashboard whose queries all use the ${DS_PROMETHEUS} data
 #    source; the kustomization renders (when kubectl is installed).
-# 2. End to end: starts the four services and the gateway on loopback (temp
-#    SQLite stores, development keys made here), loads the demo data, starts
+# 2. End to end: starts the four services (housing twice, two replicas on
+#    one database) and the gateway on loopback (temp SQLite stores,
+#    development keys made here), loads the demo data, starts
 #    a real Prometheus that scrapes all five every second and evaluates
 #    rules.yml every second, drives traffic through the gateway (OK calls to
 #    every backend, NOT_FOUND, a bad token, a policy denial) and directly to
 #    each service (with and without a principal), makes three housing offers
-#    expire unanswered, and then asks Prometheus (tests/deploy/monitoring_check.js):
+#    expire unanswered, checks every /metrics with promtool check metrics
+#    (and that health checks stay out of grpc_server_*), and then asks
+#    Prometheus (tests/deploy/monitoring_check.js):
 #    every target up, every recording rule has a value for every component,
 #    the expected alerts are firing/pending and the others are not, and every
 #    query of every dashboard panel returns data.
@@ -126,11 +129,12 @@ done
 static_done=$(date +%s)
 
 # ------------------------------------------------------------------ the suite
-# start NAME BINARY: starts it on loopback (free ports) with a temp SQLite
-# store and waits for its port file.
+# start NAME BINARY [STORE]: starts it on loopback (free ports) with a temp
+# SQLite store (STORE.db, default NAME.db: another replica's store makes a
+# second replica of that service) and waits for its port file.
 start() {
-  local name=$1 binary=$2
-  "$binary" --listen=127.0.0.1:0 --metrics-listen=127.0.0.1:0 --store="sqlite://$work/$name.db" \
+  local name=$1 binary=$2 store=${3:-$1}
+  "$binary" --listen=127.0.0.1:0 --metrics-listen=127.0.0.1:0 --store="sqlite://$work/$store.db" \
     --port-file="$work/$name.ports" >"$work/$name.log" 2>&1 &
   pids+=($!)
   local pid=$!
@@ -147,9 +151,19 @@ port_of() { sed -n "s/^$2=//p" "$work/$1.ports"; }
 export HELHED_VOLUNTEERS_STATS_SECONDS=1 HELHED_GUIDES_STATS_SECONDS=1
 export HELHED_HOUSING_STATS_SECONDS=1 HELHED_HOUSING_EXPIRY_SECONDS=1
 export HELHED_LOG_LEVEL=warning
+# The principal key every process shares (the gateway signs, the services
+# verify; scripts/run makes one the same way) and the one role policy. The
+# demo loaders and helhed-dev-principal sign with it too.
+head -c 48 /dev/urandom >"$work/principal.key"
+export HELHED_PRINCIPAL_KEY_FILE=$work/principal.key
+export HELHED_POLICY=$src/common/auth/default_policy.txt
 for s in plans volunteers guides housing; do
   start "$s" "$build/services/$s/helhed-$s"
 done
+# A second replica of housing on the same database: its domain gauges must
+# still be exported once (one replica holds the stats lease), its alerts
+# fire once, and the dashboard's sums count each figure once.
+start housing2 "$build/services/housing/helhed-housing" housing
 
 # The gateway, with development keys made here (as scripts/run does).
 mkdir -p "$work/jwt-public"
@@ -158,7 +172,6 @@ openssl pkey -in "$work/idp.key" -pubout -out "$work/jwt-public/dev.pem"
 head -c 48 /dev/urandom >"$work/cpr.key"
 export HELHED_GATEWAY_JWT_KEYS_DIR=$work/jwt-public
 export HELHED_GATEWAY_CPR_KEY_FILE=$work/cpr.key
-export HELHED_GATEWAY_POLICY=$src/services/gateway/policy/default_policy.txt
 export HELHED_GATEWAY_BACKENDS="plans=127.0.0.1:$(port_of plans grpc),volunteers=127.0.0.1:$(port_of volunteers grpc),guides=127.0.0.1:$(port_of guides grpc),housing=127.0.0.1:$(port_of housing grpc)"
 start gateway "$build/services/gateway/helhed-gateway"
 
@@ -185,10 +198,12 @@ rule_files:
 scrape_configs:
 YAML
 for s in gateway plans volunteers guides housing; do
+  targets="'127.0.0.1:$(port_of "$s" metrics)'"
+  [ "$s" = housing ] && targets+=", '127.0.0.1:$(port_of housing2 metrics)'"
   cat >>"$work/prometheus.yml" <<YAML
   - job_name: $s
     static_configs:
-      - targets: ['127.0.0.1:$(port_of "$s" metrics)']
+      - targets: [$targets]
 YAML
 done
 promtool check config "$work/prometheus.yml" >"$work/check.out" 2>&1 || fail "prometheus.yml: $(cat "$work/check.out")"
@@ -202,10 +217,10 @@ prom=$HELHED_PROMETHEUS_URL
 # values before the traffic, and rates see the traffic).
 for _ in $(seq 1 100); do
   n=$(curl -sf "$prom/api/v1/query" --data-urlencode 'query=count(up == 1)' | sed -n 's/.*"value":\[[0-9.]*,"\([0-9]*\)"\].*/\1/p')
-  [ "${n:-0}" = 5 ] && break
+  [ "${n:-0}" = 6 ] && break
   sleep 0.2
 done
-[ "${n:-0}" = 5 ] || fail "Prometheus does not see five targets up: $(curl -s "$prom/api/v1/targets" | head -c 2000)"
+[ "${n:-0}" = 6 ] || fail "Prometheus does not see six targets up: $(curl -s "$prom/api/v1/targets" | head -c 2000)"
 prom_ready=$(date +%s)
 
 # ----------------------------------------------------------------- traffic
@@ -292,6 +307,29 @@ for unit in $units; do
   [ "$offered" = 3 ] && break
 done
 [ "$offered" = 3 ] || fail "could make only $offered offers from the demo data"
+
+# Health probes are counted apart (helhed_grpc_health_checks_total), never
+# in grpc_server_*, so that kubelet probes do not dilute error ratios. (The
+# services' reflection names the health service; the gateway's does not,
+# so it is only checked below for not counting probes in grpc_server_*.)
+for s in plans volunteers guides housing; do
+  "$buf" curl --protocol grpc --http2-prior-knowledge -d '{}' \
+    "http://127.0.0.1:$(port_of "$s" grpc)/grpc.health.v1.Health/Check" >"$work/call.out" 2>&1 ||
+    fail "$s: health check: $(cat "$work/call.out")"
+done
+# Every /metrics is clean for promtool (base units, names, help), and
+# carries the health checks only under their own name.
+for s in gateway plans volunteers guides housing housing2; do
+  curl -sf "http://127.0.0.1:$(port_of "$s" metrics)/metrics" >"$work/$s.metrics" || fail "$s: /metrics"
+  promtool check metrics <"$work/$s.metrics" >"$work/lint.out" 2>&1 ||
+    fail "$s: promtool check metrics: $(cat "$work/lint.out")"
+  ! grep -q '^grpc_server_[a-z_]*{.*grpc_service="grpc.health.v1.Health"' "$work/$s.metrics" ||
+    fail "$s: health checks counted in grpc_server_*"
+done
+for s in plans volunteers guides housing; do
+  grep -q '^helhed_grpc_health_checks_total{grpc_code="OK",grpc_method="Check"} [1-9]' "$work/$s.metrics" ||
+    fail "$s: no helhed_grpc_health_checks_total for the health check: $(grep health "$work/$s.metrics")"
+done
 traffic_done=$(date +%s)
 
 # --------------------------------------------------------- ask Prometheus

@@ -20,7 +20,22 @@
 //     create themselves (below); a ServiceMonitor that matches no Service port;
 //   - a container image without an explicit tag;
 //   - in prod: a Deployment without a PodDisruptionBudget, without a
-//     HorizontalPodAutoscaler, or with fewer than 2 replicas.
+//     HorizontalPodAutoscaler (minReplicas >= 2), or with `replicas:` set
+//     although its autoscaler owns the count;
+//   - a Namespace without the Pod Security `restricted` enforce label; a
+//     Namespace or PersistentVolumeClaim in the application's rendering
+//     (they belong in k8s/foundation/<overlay>, given with --foundation, so
+//     `kubectl delete -k` of the application keeps them);
+//   - no default-deny egress NetworkPolicy, no DNS egress for every pod; a
+//     gateway without egress to each service's grpc port; in prod a Helhed
+//     Deployment without egress to its own database or with egress to
+//     another's;
+//   - no Role/RoleBinding letting a Prometheus service account of another
+//     namespace get/list/watch services, endpoints and pods;
+//   - a PrometheusRule alert without a runbook_url, or one whose
+//     docs/OPERATIONS.md#anchor is not a heading of docs/OPERATIONS.md.
+//   CronJobs and Jobs are held to the same container rules as Deployments,
+//   except probes.
 // --break NAME first damages the rendered objects on purpose (see BREAKS);
 // check_manifests.sh uses it to prove each rule can fail.
 import { readFileSync, existsSync } from "node:fs";
@@ -31,15 +46,17 @@ const args = process.argv.slice(2);
 let source = ".";
 let overlay = "";
 let breakName = "";
+let foundationFile = "";
 const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--source") source = args[++i];
+  else if (args[i] === "--foundation") foundationFile = args[++i];
   else if (args[i] === "--overlay") overlay = args[++i];
   else if (args[i] === "--break") breakName = args[++i];
   else files.push(args[i]);
 }
 if (files.length !== 1 || !overlay) {
-  console.error("usage: validate.mjs --source SOURCE_DIR --overlay dev|prod RENDERED.yaml");
+  console.error("usage: validate.mjs --source SOURCE_DIR --overlay dev|prod [--foundation FOUNDATION.yaml] RENDERED.yaml");
   process.exit(2);
 }
 const modules = join(source, "tools", "node_modules");
@@ -48,14 +65,17 @@ const YAML = await importFrom("yaml/dist/index.js");
 
 // Secrets that are created by operators, not rendered (docs/OPERATIONS.md).
 const EXTERNAL_SECRETS = {
-  dev: [/^helhed-gateway-jwt-keys$/],
+  dev: [],
   prod: [
     /^helhed-page-token$/,
     /^helhed-gateway-jwt-keys$/,
     /^helhed-gateway-cpr-key$/,
+    /^helhed-principal-key$/,
     /^helhed-(gateway|plans|volunteers|guides|housing)-db$/,
     /^helhed-(plans|volunteers|guides|housing)-tls$/,
     /^helhed-gateway-client-tls$/,
+    /^helhed-gateway-tls$/,
+    /^helhed-backup-key$/,
   ],
 };
 if (!(overlay in EXTERNAL_SECRETS)) {
@@ -69,7 +89,10 @@ const bad = (obj, msg) =>
 
 // ---------------------------------------------------------------- parsing
 const objects = [];
-for (const doc of YAML.parseAllDocuments(readFileSync(files[0], "utf8"))) {
+// Objects of the foundation (namespace, volumes), which outlive the application.
+const foundation = new WeakSet();
+for (const [file, isFoundation] of [[files[0], false], ...(foundationFile ? [[foundationFile, true]] : [])])
+for (const doc of YAML.parseAllDocuments(readFileSync(file, "utf8"))) {
   if (doc.errors.length) {
     bad(null, `YAML: ${doc.errors.map((e) => e.message).join("; ")}`);
     continue;
@@ -83,6 +106,7 @@ for (const doc of YAML.parseAllDocuments(readFileSync(files[0], "utf8"))) {
       if (typeof o.data[k] === "string") o.data[k] = o.data[k].replace(/[\r\n]/g, "");
     }
   }
+  if (isFoundation) foundation.add(o);
   objects.push(o);
 }
 if (objects.length === 0) bad(null, "the rendered manifests are empty");
@@ -112,6 +136,20 @@ const BREAKS = {
   "no-pdb": () => { objects.splice(objects.indexOf(firstOf("PodDisruptionBudget")), 1); },
   "no-hpa": () => { objects.splice(objects.indexOf(firstOf("HorizontalPodAutoscaler")), 1); },
   "grace": () => { helhedDeployment().spec.template.spec.terminationGracePeriodSeconds = 5; },
+  "psa": () => { delete firstOf("Namespace").metadata.labels["pod-security.kubernetes.io/enforce"]; },
+  "pvc-in-app": () => { foundation.delete(firstOf("PersistentVolumeClaim")); },
+  "hpa-replicas": () => { helhedDeployment().spec.replicas = 2; },
+  "no-egress-deny": () => {
+    objects.splice(objects.findIndex((o) => o.kind === "NetworkPolicy" && o.metadata.name === "default-deny-egress"), 1);
+  },
+  "egress-other-db": () => {
+    firstOf("NetworkPolicy", (o) => o.metadata.name === "helhed-plans-egress-db").spec.egress.push(
+      { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "helhed-housing-db" } } }] });
+  },
+  "no-runbook": () => {
+    delete firstOf("PrometheusRule").spec.groups.flatMap((g) => g.rules).find((r) => r.alert).annotations.runbook_url;
+  },
+  "no-prometheus-rbac": () => { objects.splice(objects.indexOf(firstOf("RoleBinding")), 1); },
   "secret-ref": () => {
     helhedDeployment().spec.template.spec.containers[0].env.push(
       { name: "X", valueFrom: { secretKeyRef: { name: "nowhere", key: "k" } } });
@@ -155,9 +193,10 @@ for (const o of objects) {
 // ---------------------------------------------------------------- helpers
 const ns = (o) => o.metadata?.namespace ?? "default";
 const byKind = (k) => objects.filter((o) => o.kind === k);
-const workloads = objects.filter((o) => ["Deployment", "StatefulSet"].includes(o.kind));
+const workloads = objects.filter((o) => ["Deployment", "StatefulSet", "CronJob", "Job"].includes(o.kind));
+const template = (w) => (w.kind === "CronJob" ? w.spec?.jobTemplate?.spec?.template : w.spec?.template);
 const isHelhed = (w) =>
-  (w.spec?.template?.spec?.containers ?? []).some((c) => /(^|\/)helhed[:@]/.test(c.image ?? ""));
+  (template(w)?.spec?.containers ?? []).some((c) => /(^|\/)helhed[:@]/.test(c.image ?? ""));
 
 function matches(selector, labels) {
   if (!selector) return false;
@@ -175,10 +214,10 @@ function matches(selector, labels) {
   }
   return true;
 }
-const podLabels = (w) => w.spec?.template?.metadata?.labels ?? {};
+const podLabels = (w) => template(w)?.metadata?.labels ?? {};
 const allContainers = (w) => [
-  ...(w.spec?.template?.spec?.initContainers ?? []),
-  ...(w.spec?.template?.spec?.containers ?? []),
+  ...(template(w)?.spec?.initContainers ?? []),
+  ...(template(w)?.spec?.containers ?? []),
 ];
 
 // ---------------------------------------------------------------- namespaces
@@ -205,13 +244,13 @@ function checkConfigMap(w, name, where) {
 }
 
 for (const w of workloads) {
-  const pod = w.spec?.template?.spec ?? {};
+  const pod = template(w)?.spec ?? {};
   const psc = pod.securityContext ?? {};
   const helhed = isHelhed(w);
   for (const c of allContainers(w)) {
     const where = `container ${c.name}`;
     const isInit = (pod.initContainers ?? []).includes(c);
-    if (!isInit) {
+    if (!isInit && ["Deployment", "StatefulSet"].includes(w.kind)) {
       if (!c.livenessProbe) bad(w, `${where} has no livenessProbe`);
       if (!c.readinessProbe) bad(w, `${where} has no readinessProbe`);
     }
@@ -354,7 +393,84 @@ if (overlay === "prod") {
       h.spec.scaleTargetRef.name === d.metadata.name);
     if (!hpa) bad(d, "has no HorizontalPodAutoscaler");
     else if ((hpa.spec.minReplicas ?? 1) < 2) bad(d, "its HorizontalPodAutoscaler allows fewer than 2 replicas");
-    if ((d.spec?.replicas ?? 1) < 2) bad(d, "has fewer than 2 replicas");
+    else if (d.spec?.replicas !== undefined && d.spec?.replicas !== null) {
+      bad(d, `sets replicas: ${d.spec.replicas} although its HorizontalPodAutoscaler owns the count`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- foundation
+// The namespace and the volumes outlive the application: not in its rendering.
+for (const o of objects) {
+  if (["Namespace", "PersistentVolumeClaim"].includes(o.kind) && !foundation.has(o)) {
+    bad(o, "is in the application's kustomization; it belongs in k8s/foundation (kubectl delete -k would delete it)");
+  }
+}
+for (const n of byKind("Namespace")) {
+  if (n.metadata?.labels?.["pod-security.kubernetes.io/enforce"] !== "restricted") {
+    bad(n, "lacks the label pod-security.kubernetes.io/enforce: restricted");
+  }
+}
+
+// ---------------------------------------------------------------- egress
+const egressPolicy = (p) => (p.spec?.policyTypes ?? []).includes("Egress");
+// Does an egress rule of p reach the pods of the workload named by this label?
+const podsNamed = (label) => workloads.filter((w) => podLabels(w)["app.kubernetes.io/name"] === label);
+const egressTo = (p, label) => (p.spec?.egress ?? []).some((rule) => (rule.to ?? []).some((t) =>
+  !t.namespaceSelector && !t.ipBlock && t.podSelector &&
+  podsNamed(label).some((w) => ns(w) === ns(p) && matches(t.podSelector, podLabels(w)))));
+for (const n of namespaces) {
+  const inNs = policies.filter((p) => ns(p) === n && egressPolicy(p));
+  if (!inNs.some((p) => Object.keys(p.spec?.podSelector ?? {}).length === 0 && (p.spec?.egress ?? []).length === 0)) {
+    bad(null, `namespace ${n} has no default-deny egress NetworkPolicy (podSelector {}, policyTypes Egress, no rules)`);
+  }
+  if (!inNs.some((p) => Object.keys(p.spec?.podSelector ?? {}).length === 0 &&
+      (p.spec?.egress ?? []).some((r) => (r.ports ?? []).some((x) => x.port === 53 && x.protocol === "UDP")))) {
+    bad(null, `namespace ${n} has no NetworkPolicy letting every pod reach DNS (port 53/UDP)`);
+  }
+}
+for (const w of workloads.filter((x) => x.kind === "Deployment" && isHelhed(x))) {
+  const mine = policies.filter((p) => ns(p) === ns(w) && egressPolicy(p) && Object.keys(p.spec?.podSelector ?? {}).length > 0 &&
+    matches(p.spec.podSelector, podLabels(w)));
+  const name = w.metadata.name;
+  if (name === "helhed-gateway") {
+    for (const b of ["plans", "volunteers", "guides", "housing"]) {
+      if (!mine.some((p) => egressTo(p, `helhed-${b}`))) bad(w, `has no egress NetworkPolicy to helhed-${b}`);
+    }
+  }
+  if (overlay === "prod") {
+    for (const db of ["gateway", "plans", "volunteers", "guides", "housing"].map((x) => `helhed-${x}-db`)) {
+      const allowed = mine.some((p) => egressTo(p, db));
+      if (db === `${name}-db` && !allowed) bad(w, `has no egress NetworkPolicy to its database ${db}`);
+      if (db !== `${name}-db` && allowed) bad(w, `may reach another service's database ${db}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- Prometheus discovery
+for (const n of namespaces) {
+  const ok = byKind("RoleBinding").some((b) => ns(b) === n &&
+    (b.subjects ?? []).some((s) => s.kind === "ServiceAccount" && s.namespace && s.namespace !== n) &&
+    byKind("Role").some((r) => ns(r) === n && b.roleRef?.kind === "Role" && r.metadata.name === b.roleRef.name &&
+      ["services", "endpoints", "pods"].every((res) => (r.rules ?? []).some((rule) =>
+        (rule.apiGroups ?? []).includes("") && (rule.resources ?? []).includes(res) &&
+        ["get", "list", "watch"].every((v) => (rule.verbs ?? []).includes(v))))));
+  if (!ok) bad(null, `namespace ${n}: no Role/RoleBinding lets a Prometheus of another namespace discover services, endpoints and pods`);
+}
+
+// ---------------------------------------------------------------- runbooks
+const operations = readFileSync(join(source, "docs", "OPERATIONS.md"), "utf8");
+const anchors = new Set([...operations.matchAll(/^#+\s+(.+?)\s*$/gm)].map((m) =>
+  m[1].trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-")));
+for (const pr of byKind("PrometheusRule")) {
+  for (const r of (pr.spec?.groups ?? []).flatMap((g) => g.rules ?? []).filter((x) => x.alert)) {
+    const url = r.annotations?.runbook_url;
+    if (!url) {
+      bad(pr, `alert ${r.alert} has no runbook_url`);
+      continue;
+    }
+    const m = /^docs\/OPERATIONS\.md#(.+)$/.exec(url);
+    if (m && !anchors.has(m[1])) bad(pr, `alert ${r.alert}: runbook_url ${url} names no heading of docs/OPERATIONS.md`);
   }
 }
 

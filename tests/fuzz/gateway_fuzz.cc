@@ -50,8 +50,8 @@ std::vector<std::string> Configure(const std::string& dir) {
   setenv("HELHED_GATEWAY_JWT_ISSUER", "helhed-fuzz", 1);
   setenv("HELHED_GATEWAY_JWT_AUDIENCE", "helhed-gateway", 1);
   setenv("HELHED_GATEWAY_CPR_KEY_FILE", (dir + "/cpr.key").c_str(), 1);
-  setenv("HELHED_GATEWAY_POLICY",
-         (std::string(HELHED_SOURCE_DIR) + "/services/gateway/policy/default_policy.txt").c_str(),
+  setenv("HELHED_POLICY",
+         (std::string(HELHED_SOURCE_DIR) + "/common/auth/default_policy.txt").c_str(),
          1);
   setenv("HELHED_GATEWAY_RATE", "0", 1);
   std::vector<std::string> tokens;

@@ -8,7 +8,8 @@
 //   2  the rest as a CPR number for ResolveCitizen (NormalizeCpr);
 //   3  the rest as a policy file (Policy::Parse against the routed services).
 // Bugs: a crash or sanitizer report; a token verified that no key signed; a
-// message the wire check judges otherwise than protobuf's parser does; a CPR
+// message the wire check judges otherwise than protobuf's parser does (an
+// unknown field counting as refused); a CPR
 // accepted that is not ten digits, or refused without naming the field.
 #include <openssl/evp.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/audit/citizen_fields.h"
 #include "common/status/field_violations.h"
 #include "common/status/grpc_status.h"
 #include "google/protobuf/message.h"
@@ -36,7 +38,6 @@
 #include "helhed/housing/v1/housing_service.pb.h"
 #include "helhed/plans/v1/plans_service.pb.h"
 #include "helhed/volunteers/v1/volunteers_service.pb.h"
-#include "services/gateway/audit/citizen_refs.h"
 #include "services/gateway/audit/cpr.h"
 #include "services/gateway/audit/wire_check.h"
 #include "services/gateway/auth/jwt_verifier.h"
@@ -98,7 +99,14 @@ void CheckMessage(uint8_t selector, const std::string& bytes) {
   const absl::Status wire = helhed::gateway::CheckWire(type, bytes);
   std::unique_ptr<pb::Message> parsed(
       pb::MessageFactory::generated_factory()->GetPrototype(type)->New());
-  const bool parses = parsed->ParseFromString(bytes);
+  bool parses = parsed->ParseFromString(bytes);
+  // Unknown fields (at any depth) the wire check refuses too: protobuf
+  // keeps them, so it is "parses" with nothing left over after discarding.
+  if (parses) {
+    const size_t size = parsed->ByteSizeLong();
+    parsed->DiscardUnknownFields();
+    parses = parsed->ByteSizeLong() == size;
+  }
   // protobuf refuses exactly what the wire check must: malformed bytes and
   // strings that are not UTF-8 (proto3); the check must say so, as
   // INVALID_ARGUMENT (naming the field for a string).
@@ -106,7 +114,7 @@ void CheckMessage(uint8_t selector, const std::string& bytes) {
     Fail(absl::StrCat("CheckWire of ", type->full_name(), " (protobuf ",
                       parses ? "parses it" : "does not parse it", "): ", wire.ToString()));
   }
-  const auto refs = helhed::gateway::CitizenRefsOf(type, bytes);
+  const auto refs = helhed::audit::CitizenRefsOf(type, bytes);
   if (!refs.ok() && refs.status().code() != absl::StatusCode::kInvalidArgument) {
     Fail(absl::StrCat("CitizenRefsOf ", type->full_name(), ": ", refs.status().ToString()));
   }
@@ -146,8 +154,7 @@ void WriteSeeds(const std::string& out_dir) {
   inputs.push_back(
       "\2"
       "3112994321");
-  std::ifstream policy(std::string(HELHED_SOURCE_DIR) +
-                       "/services/gateway/policy/default_policy.txt");
+  std::ifstream policy(std::string(HELHED_SOURCE_DIR) + "/common/auth/default_policy.txt");
   inputs.push_back(absl::StrCat("\3", std::string((std::istreambuf_iterator<char>(policy)),
                                                   std::istreambuf_iterator<char>())));
   int n = 0;

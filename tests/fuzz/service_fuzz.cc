@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/auth/principal.h"
+#include "common/auth/principal_token.h"
 #include "common/observability/grpc_metrics.h"
 #include "common/observability/log.h"
 #include "common/server/byte_buffer.h"
@@ -46,6 +47,10 @@ struct State {
   std::vector<std::string> paths;
   std::unique_ptr<grpc::GenericStub> stub;
   std::vector<auth::Principal> principals;
+  // The principal key of every host here (the services verify, the channels
+  // and the gateway sign) and its file.
+  std::shared_ptr<const auth::PrincipalKey> principal_key;
+  std::string principal_key_file;
   Seeds seeds;
   // Answers by method and code, printed at exit: what the run reached.
   std::mutex counts_mu;
@@ -293,6 +298,8 @@ std::unique_ptr<server::InProcessHost> StartHost(const Target& target, bool list
   config.store_pool = 4;
   config.workers = 4;
   config.page_token_key = "fuzz-page-token-key";
+  config.principal_key_file = state->principal_key_file;
+  config.policy_file = std::string(HELHED_SOURCE_DIR) + "/common/auth/default_policy.txt";
   config.drain = absl::Seconds(1);
   if (listen) config.listen = "127.0.0.1:0";
   auto host = server::InProcessHost::Start(config, *target.migrations, target.wiring);
@@ -308,6 +315,8 @@ void LoadDemo(const Target& target, const server::InProcessHost& host) {
   if (!target.load_demo) return;
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> recorders;
   recorders.push_back(std::make_unique<RecorderFactory>());
+  // After the recorder, which reads the bare principal the loader attaches.
+  recorders.push_back(auth::NewPrincipalSigner(state->principal_key, target.service));
   absl::Status loaded =
       target.load_demo(host.InProcessChannelWithInterceptors(std::move(recorders)));
   if (!loaded.ok()) {
@@ -334,6 +343,11 @@ int Initialize(Target target) {
   state->dir = templ;
   std::atexit(RemoveDir);
   std::atexit(PrintCounts);
+  const std::string key_bytes = "helhed-fuzz-principal-key: not a secret, fuzzing only";
+  state->principal_key_file = state->dir + "/principal.key";
+  std::ofstream(state->principal_key_file, std::ios::binary) << key_bytes;
+  state->principal_key =
+      std::make_shared<const auth::PrincipalKey>(*auth::PrincipalKey::FromBytes(key_bytes));
 
   // The method table first: the recorder maps what the demo loaders send
   // into it.
@@ -377,7 +391,11 @@ int Initialize(Target target) {
   if (const char* out = std::getenv("HELHED_FUZZ_SEEDS"); out != nullptr && *out != '\0') {
     WriteSeeds(out);
   }
-  state->stub = std::make_unique<grpc::GenericStub>(state->host->channel());
+  // Signs the principal RunOne attaches, as the gateway would.
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> signers;
+  signers.push_back(auth::NewPrincipalSigner(state->principal_key, state->target.service));
+  state->stub = std::make_unique<grpc::GenericStub>(
+      state->host->InProcessChannelWithInterceptors(std::move(signers)));
   return 0;
 }
 

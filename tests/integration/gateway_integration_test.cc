@@ -17,11 +17,15 @@
 #include <atomic>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/auth/principal.h"
 #include "common/store/database.h"
@@ -152,8 +156,7 @@ class GatewayIntegrationTest : public ::testing::Test {
   void StartGateway(const std::string& housing_target = "", Backend store = Backend::kSqlite) {
     setenv("HELHED_GATEWAY_JWT_KEYS_DIR", (dir_ + "/keys").c_str(), 1);
     setenv("HELHED_GATEWAY_CPR_KEY_FILE", (dir_ + "/cpr.key").c_str(), 1);
-    setenv("HELHED_GATEWAY_POLICY", HELHED_SOURCE_DIR "/services/gateway/policy/default_policy.txt",
-           1);
+    setenv("HELHED_POLICY", HELHED_SOURCE_DIR "/common/auth/default_policy.txt", 1);
     setenv("HELHED_GATEWAY_BACKENDS",
            absl::StrCat("plans=", backends_["plans"]->target(),
                         ",volunteers=", backends_["volunteers"]->target(),
@@ -176,8 +179,10 @@ class GatewayIntegrationTest : public ::testing::Test {
   std::string Token(const std::vector<std::string>& roles, const std::string& muni = "730",
                     const std::string& subject = "u-1", absl::Duration lifetime = absl::Hours(1),
                     const std::string& audience = "helhed-gateway",
-                    const std::string& issuer = "https://idp.helhed.local") {
+                    const std::string& issuer = "https://idp.helhed.local",
+                    const std::string& org_unit = "") {
     MintOptions o;
+    o.org_unit = org_unit;
     o.private_key_pem = private_key_;
     o.kid = "idp-1";
     o.issuer = issuer;
@@ -442,8 +447,10 @@ TEST_F(GatewayIntegrationTest, EveryCitizenReadIsAuditedAlsoInLists) {
   ASSERT_GE(log.entries_size(), 3);
   EXPECT_EQ(log.entries(0).service(), "housing");
   EXPECT_EQ(log.DebugString().find("sagsbehandler-7"), std::string::npos);
-  // Only auditors read the trail; the refused attempt is itself audited.
-  EXPECT_EQ(audit_->GetCitizenAccessLog(Ctx(worker).get(), log_req, &log).error_code(),
+  // Only auditors and caseworkers (for the citizen in front of them) read
+  // it; a refused attempt is itself audited.
+  const std::string coordinator = Token({"volunteer_coordinator"}, "730", "sagsbehandler-7");
+  EXPECT_EQ(audit_->GetCitizenAccessLog(Ctx(coordinator).get(), log_req, &log).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   {
     std::ifstream in(gateway_->log_path());
@@ -676,11 +683,11 @@ TEST_F(GatewayIntegrationTest, ABadPolicyStopsTheGatewayWithTheLine) {
     bad << "helhed.plans.v1.PlansService/ListPlans manager\n"
         << "helhed.plans.v1.PlansService/NoSuchMethod manager\n";
   }
-  const std::string cmd = absl::StrCat(
-      "HELHED_GATEWAY_JWT_KEYS_DIR=", dir_, "/keys HELHED_GATEWAY_CPR_KEY_FILE=", dir_,
-      "/cpr.key HELHED_GATEWAY_POLICY=", dir_, "/bad_policy.txt ", HELHED_GATEWAY_BINARY,
-      " --listen=127.0.0.1:0 --metrics-listen=127.0.0.1:0 --store=sqlite://", dir_,
-      "/gw-bad.db 2>&1");
+  const std::string cmd =
+      absl::StrCat("HELHED_GATEWAY_JWT_KEYS_DIR=", dir_, "/keys HELHED_GATEWAY_CPR_KEY_FILE=", dir_,
+                   "/cpr.key HELHED_POLICY=", dir_, "/bad_policy.txt ", HELHED_GATEWAY_BINARY,
+                   " --listen=127.0.0.1:0 --metrics-listen=127.0.0.1:0 --store=sqlite://", dir_,
+                   "/gw-bad.db 2>&1");
   FILE* f = popen(cmd.c_str(), "r");
   ASSERT_NE(f, nullptr);
   std::string out;
@@ -785,6 +792,274 @@ TEST_F(GatewayIntegrationTest, AuditTrailOnMariaDb) {
   ASSERT_TRUE(audit_->ListAuditEvents(Ctx(Token({"auditor"})).get(), by_subject, &second).ok());
   ASSERT_EQ(second.events_size(), 1);
   EXPECT_NE(second.events(0).id(), page.events(0).id());
+}
+
+}  // namespace
+}  // namespace helhed::gateway
+
+namespace {
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+namespace helhed::gateway {
+namespace {
+
+TEST_F(GatewayIntegrationTest, CallLogNamesTheVerifiedCallerAndTheRealCallType) {
+  StartGateway();
+  hv1::ListUnitsResponse units;
+  ASSERT_TRUE(housing_
+                  ->ListUnits(Ctx(Token({"housing_officer"}, "810", "officer-42")).get(),
+                              hv1::ListUnitsRequest(), &units)
+                  .ok());
+  // A refused call is traceable to its caller too.
+  EXPECT_EQ(housing_
+                ->ListUnits(Ctx(Token({"auditor"}, "730", "nosy-7")).get(), hv1::ListUnitsRequest(),
+                            &units)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  const std::string log = FileText(gateway_->log_path());
+  std::string served;
+  std::string denied;
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (!absl::StrContains(line, "HousingService/ListUnits")) continue;
+    if (absl::StrContains(line, "\"code\":\"OK\"")) served = std::string(line);
+    if (absl::StrContains(line, "PermissionDenied")) denied = std::string(line);
+  }
+  ASSERT_FALSE(served.empty()) << log;
+  ASSERT_FALSE(denied.empty()) << log;
+  EXPECT_TRUE(absl::StrContains(served, "\"principal\":\"officer-42\"")) << served;
+  EXPECT_TRUE(absl::StrContains(served, "\"tenant\":\"810\"")) << served;
+  EXPECT_TRUE(absl::StrContains(served, "\"type\":\"unary\"")) << served;
+  EXPECT_TRUE(absl::StrContains(denied, "\"principal\":\"nosy-7\"")) << denied;
+  EXPECT_TRUE(absl::StrContains(denied, "\"tenant\":\"730\"")) << denied;
+  // The private channel to the log never reaches the caller.
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + Token({"housing_officer"}));
+  ASSERT_TRUE(housing_->ListUnits(&ctx, hv1::ListUnitsRequest(), &units).ok());
+  for (const auto& [key, value] : ctx.GetServerTrailingMetadata()) {
+    EXPECT_FALSE(absl::StartsWith(absl::string_view(key.data(), key.size()), "x-helhed-"))
+        << std::string(key.data(), key.size());
+  }
+}
+
+TEST_F(GatewayIntegrationTest, BackendAddressesNeverReachCallers) {
+  StartGateway();
+  const std::string port = std::to_string(backends_["housing"]->grpc_port());
+  backends_["housing"]->Signal(SIGKILL);
+  ASSERT_TRUE(backends_["housing"]->Wait(absl::Seconds(10)).ok());
+  hv1::ListUnitsResponse units;
+  grpc::Status s =
+      housing_->ListUnits(Ctx(Token({"housing_officer"})).get(), hv1::ListUnitsRequest(), &units);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_FALSE(absl::StrContains(s.error_message(), "127.0.0.1")) << s.error_message();
+  EXPECT_FALSE(absl::StrContains(s.error_message(), port)) << s.error_message();
+  EXPECT_FALSE(absl::StrContains(s.error_message(), "ipv4")) << s.error_message();
+  // Also where the call concerns a citizen (audited path).
+  hv1::ListApplicationsResponse apps;
+  s = housing_->ListApplications(Ctx(Token({"caseworker"})).get(), hv1::ListApplicationsRequest(),
+                                 &apps);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_FALSE(absl::StrContains(s.error_message(), "127.0.0.1")) << s.error_message();
+}
+
+TEST_F(GatewayIntegrationTest, AHeldAuditStoreFailsCitizenReadsFastAndRecordsNoAnswer) {
+  setenv("HELHED_GATEWAY_AUDIT_TIMEOUT_MS", "1000", 1);
+  StartGateway();
+  unsetenv("HELHED_GATEWAY_AUDIT_TIMEOUT_MS");
+  const std::string worker = Token({"caseworker"});
+  ASSERT_TRUE(CreateApp(worker, "c-held-1").ok());
+  // Another process holds the audit store's write lock.
+  auto db = store::Database::Open(gateway_url_, store::StoreOptions());
+  ASSERT_TRUE(db.ok()) << db.status();
+  absl::Notification held;
+  absl::Notification release;
+  std::thread holder([&] {
+    EXPECT_TRUE((*db)
+                    ->Run([&](store::Connection& c) -> absl::Status {
+                      absl::Status locked = c.ExecuteScript("BEGIN IMMEDIATE");
+                      held.Notify();
+                      release.WaitForNotification();
+                      if (!locked.ok()) return locked;
+                      return c.ExecuteScript("COMMIT");
+                    })
+                    .ok());
+  });
+  held.WaitForNotification();
+  const absl::Time t0 = absl::Now();
+  hv1::ListApplicationsResponse listed;
+  grpc::Status s = housing_->ListApplications(Ctx(worker, "held-lock").get(),
+                                              hv1::ListApplicationsRequest(), &listed);
+  const absl::Duration took = absl::Now() - t0;
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+  EXPECT_EQ(listed.applications_size(), 0);
+  // Fast: the audit timeout, not the caller's 20 s deadline.
+  EXPECT_LT(took, absl::Seconds(5)) << took;
+  absl::SleepFor(absl::Seconds(1));
+  release.Notify();
+  holder.join();
+  // Once the store is free again, the call that got no answer is not in
+  // the trail (while later calls are).
+  // (A client retries UNAVAILABLE; the store may still be finishing the
+  // stuck commit's retries.)
+  grpc::Status after;
+  for (int i = 0; i < 40; ++i) {
+    after = housing_->ListApplications(Ctx(worker, "after").get(), hv1::ListApplicationsRequest(),
+                                       &listed);
+    if (after.ok()) break;
+    absl::SleepFor(absl::Milliseconds(250));
+  }
+  ASSERT_TRUE(after.ok()) << after.error_message();
+  absl::SleepFor(absl::Seconds(6));  // past any retry of the stuck commit
+  int held_events = 0;
+  int after_events = 0;
+  for (const auto& e : AuditOf("c-held-1")) {
+    held_events += e.purpose() == "held-lock";
+    after_events += e.purpose() == "after";
+  }
+  EXPECT_EQ(held_events, 0);
+  EXPECT_GE(after_events, 1);
+}
+
+TEST_F(GatewayIntegrationTest, CouncilMembersSeeCountsNotCitizens) {
+  StartGateway();
+  const std::string officer = Token({"housing_officer"}, "730", "officer-1");
+  hv1::CreateUnitRequest unit;
+  hv1::HousingUnit* u = unit.mutable_unit();
+  u->set_unit_type(hv1::UNIT_TYPE_SHELTER_110);
+  u->set_landlord("Randers Kommune");
+  u->set_postcode("8900");
+  u->set_rooms(1);
+  u->set_monthly_rent_dkk(2500);
+  u->set_support(hv1::SUPPORT_LEVEL_STAFFED);
+  hv1::CreateUnitResponse made;
+  ASSERT_TRUE(housing_->CreateUnit(Ctx(officer).get(), unit, &made).ok());
+  hv1::CreateTenancyRequest stay;
+  stay.set_request_id("stay-council");
+  stay.mutable_tenancy()->set_unit_id(made.unit().id());
+  stay.mutable_tenancy()->set_citizen_id("c-long-stay");
+  *stay.mutable_tenancy()->mutable_move_in() = DaysAgo(120);
+  hv1::CreateTenancyResponse placed;
+  grpc::Status s = housing_->CreateTenancy(Ctx(officer).get(), stay, &placed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  hv1::GetHousingStatsRequest req;
+  req.set_temporary_days(90);
+  for (const char* role : {"council_member", "manager"}) {
+    hv1::GetHousingStatsResponse stats;
+    s = housing_->GetHousingStats(Ctx(Token({role}, "730", std::string("agg-") + role)).get(), req,
+                                  &stats);
+    ASSERT_TRUE(s.ok()) << role << ": " << s.error_message();
+    EXPECT_EQ(stats.stats().long_stay_count(), 1) << role;
+    EXPECT_EQ(stats.stats().long_stays_size(), 0) << role;
+    EXPECT_FALSE(absl::StrContains(stats.DebugString(), "c-long-stay")) << role;
+  }
+  hv1::GetHousingStatsResponse named;
+  ASSERT_TRUE(housing_->GetHousingStats(Ctx(officer, "opfoelgning").get(), req, &named).ok());
+  ASSERT_EQ(named.stats().long_stays_size(), 1);
+  EXPECT_EQ(named.stats().long_stays(0).citizen_id(), "c-long-stay");
+  // The named list is audited; the aggregate answers are not about anyone.
+  int named_reads = 0;
+  for (const auto& e : AuditOf("c-long-stay")) {
+    EXPECT_FALSE(absl::StartsWith(e.subject(), "agg-")) << e.subject();
+    named_reads += e.method() == "/helhed.housing.v1.HousingService/GetHousingStats";
+  }
+  EXPECT_EQ(named_reads, 1);
+}
+
+TEST_F(GatewayIntegrationTest, RecordsFoundThroughAParentAreAudited) {
+  StartGateway();
+  const std::string worker = Token({"caseworker"}, "730", "cw-9");
+  hv1::Application app;
+  ASSERT_TRUE(CreateApp(worker, "c-parent-1", &app).ok());
+  // GetApplicationStanding names only the application; the answer (the
+  // citizen's situation and place in the queue) is about the citizen.
+  hv1::GetApplicationStandingRequest req;
+  req.set_application_id(app.id());
+  hv1::GetApplicationStandingResponse standing;
+  grpc::Status s = housing_->GetApplicationStanding(Ctx(worker, "standing").get(), req, &standing);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  bool audited = false;
+  for (const auto& e : AuditOf("c-parent-1")) {
+    audited |= e.method() == "/helhed.housing.v1.HousingService/GetApplicationStanding" &&
+               e.purpose() == "standing" && e.outcome() == "OK";
+  }
+  EXPECT_TRUE(audited);
+  // The service's attribution reaches the gateway only: the caller sees no
+  // trailer naming citizens.
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + worker);
+  ASSERT_TRUE(housing_->GetApplicationStanding(&ctx, req, &standing).ok());
+  EXPECT_EQ(ctx.GetServerTrailingMetadata().count("x-helhed-citizens"), 0u);
+}
+
+TEST_F(GatewayIntegrationTest, ThePurposeIsDanishTextAndNeverCut) {
+  StartGateway();
+  const std::string worker = Token({"caseworker"}, "730", "cw-1", absl::Hours(1), "helhed-gateway",
+                                   "https://idp.helhed.local", "Socialafdelingen, Team Bolig");
+  // Binary header: any UTF-8.
+  {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + worker);
+    ctx.AddMetadata("x-helhed-purpose-bin", "opfølgning på bolig");
+    ASSERT_TRUE(CreateApp(worker, "c-purpose").ok());
+    hv1::ListApplicationsRequest list;
+    list.set_citizen_id("c-purpose");
+    hv1::ListApplicationsResponse listed;
+    ASSERT_TRUE(housing_->ListApplications(&ctx, list, &listed).ok());
+  }
+  // Percent-encoded UTF-8 in the plain header.
+  {
+    auto ctx = Ctx(worker, "opf%C3%B8lgning%20%C3%A6%C3%B8%C3%A5");
+    hv1::ListApplicationsRequest list;
+    list.set_citizen_id("c-purpose");
+    hv1::ListApplicationsResponse listed;
+    ASSERT_TRUE(housing_->ListApplications(ctx.get(), list, &listed).ok());
+  }
+  std::set<std::string> purposes;
+  for (const auto& e : AuditOf("c-purpose")) purposes.insert(e.purpose());
+  EXPECT_EQ(purposes.count("opfølgning på bolig"), 1u);
+  EXPECT_EQ(purposes.count("opfølgning æøå"), 1u);
+  // Over-long: refused naming the header, nothing cut, nothing served.
+  for (const char* header : {"x-helhed-purpose", "x-helhed-purpose-bin"}) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + worker);
+    ctx.AddMetadata(header, std::string(201, 'a'));
+    hv1::ListApplicationsRequest list;
+    list.set_citizen_id("c-purpose");
+    hv1::ListApplicationsResponse listed;
+    grpc::Status s = housing_->ListApplications(&ctx, list, &listed);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << header;
+    EXPECT_TRUE(absl::StrContains(s.error_message(), header)) << s.error_message();
+    EXPECT_EQ(listed.applications_size(), 0);
+  }
+  // The citizen in front of the caseworker: who looked (the unit, never
+  // the employee), when and why.
+  gv1::GetCitizenAccessLogRequest log_req;
+  log_req.set_citizen_id("c-purpose");
+  gv1::GetCitizenAccessLogResponse log;
+  ASSERT_TRUE(audit_->GetCitizenAccessLog(Ctx(worker, "indsigt").get(), log_req, &log).ok());
+  ASSERT_GE(log.entries_size(), 3);
+  bool unit_seen = false;
+  for (const auto& e : log.entries()) {
+    unit_seen |= e.organisation_unit() == "Socialafdelingen, Team Bolig" &&
+                 e.service() == "housing" && e.purpose() == "opfølgning æøå";
+  }
+  EXPECT_TRUE(unit_seen) << log.DebugString();
+  EXPECT_FALSE(absl::StrContains(log.DebugString(), "cw-1"));
+  // Reading the access log is itself audited.
+  bool self_audited = false;
+  for (const auto& e : AuditOf("c-purpose")) {
+    self_audited |= e.method() == "/helhed.gateway.v1.AuditService/GetCitizenAccessLog" &&
+                    e.purpose() == "indsigt";
+  }
+  EXPECT_TRUE(self_audited);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 // RESOURCE_EXHAUSTED without writing anything.
 #include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -38,6 +39,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -575,8 +577,7 @@ class HostileInputTest : public ::testing::Test {
     }
     setenv("HELHED_GATEWAY_JWT_KEYS_DIR", (dir_ + "/keys").c_str(), 1);
     setenv("HELHED_GATEWAY_CPR_KEY_FILE", (dir_ + "/cpr.key").c_str(), 1);
-    setenv("HELHED_GATEWAY_POLICY", HELHED_SOURCE_DIR "/services/gateway/policy/default_policy.txt",
-           1);
+    setenv("HELHED_POLICY", HELHED_SOURCE_DIR "/common/auth/default_policy.txt", 1);
     setenv("HELHED_GATEWAY_RATE", "0", 1);  // thousands of calls from one subject
     setenv("HELHED_GATEWAY_BACKENDS",
            absl::StrCat("plans=", backends_["plans"]->target(),
@@ -597,14 +598,15 @@ class HostileInputTest : public ::testing::Test {
         {"caseworker", "volunteer_coordinator", "guide_coordinator", "housing_officer", "manager"});
   }
 
-  std::string Token(const std::vector<std::string>& roles) {
+  std::string Token(const std::vector<std::string>& roles,
+                    const std::string& municipality = "730") {
     gateway::MintOptions o;
     o.private_key_pem = private_key_;
     o.kid = "idp-1";
     o.issuer = "https://idp.helhed.local";
     o.audience = "helhed-gateway";
     o.subject = "hostile-tester";
-    o.municipality = "730";
+    o.municipality = municipality;
     o.roles = roles;
     o.issued_at = absl::Now() - absl::Minutes(1);
     o.lifetime = absl::Hours(1);
@@ -913,6 +915,283 @@ void HostileInputTest::RunGroup(const std::vector<Case>& cases,
                         " changed: ", sen.read == nullptr ? "" : sen.read->ShortDebugString(),
                         " -> ", resp->ShortDebugString()));
     }
+  }
+}
+
+// The valid Create requests of the table above that need no record made
+// before them (only $UNIQ, $TS1 and $TS2), parsed.
+std::vector<std::pair<Case, std::unique_ptr<pb::Message>>> SelfContainedCreates(
+    std::atomic<int64_t>& uniq) {
+  std::vector<std::pair<Case, std::unique_ptr<pb::Message>>> out;
+  const int64_t ts1 = absl::ToUnixSeconds(absl::Now() + absl::Hours(48)) / 3600 * 3600;
+  for (const auto& group : Groups()) {
+    for (const Case& c : group) {
+      const std::string text = absl::StrReplaceAll(c.valid, {{"$UNIQ", absl::StrCat(uniq++)},
+                                                             {"$TS1", absl::StrCat(ts1)},
+                                                             {"$TS2", absl::StrCat(ts1 + 7200)}});
+      if (absl::StrContains(text, "$")) continue;
+      const pb::MethodDescriptor* m = Method(c.service, c.create);
+      if (m == nullptr) continue;
+      auto req = New(m->input_type());
+      if (!pb::TextFormat::ParseFromString(text, req.get())) continue;
+      out.emplace_back(c, std::move(req));
+    }
+  }
+  return out;
+}
+
+// How many records a List of the case's kind returns (at most 500).
+int Count(Client& client, const Case& c) {
+  const pb::MethodDescriptor* list = Method(c.service, c.list);
+  auto req = New(list->input_type());
+  auto resp = New(list->output_type());
+  if (!pb::TextFormat::ParseFromString(c.list_filter, req.get())) return -1;
+  pb::Message* page =
+      req->GetReflection()->MutableMessage(req.get(), list->input_type()->FindFieldByName("page"));
+  page->GetReflection()->SetInt32(page, page->GetDescriptor()->FindFieldByName("page_size"), 500);
+  if (!client.Call(c.service, c.list, *req, resp.get()).ok()) return -1;
+  const FD* items = list->output_type()->field(0);
+  return resp->GetReflection()->FieldSize(*resp, items);
+}
+
+// True if `m` carries unknown fields at any depth.
+bool HasUnknownFields(const pb::Message& m) {
+  std::unique_ptr<pb::Message> copy(m.New());
+  copy->CopyFrom(m);
+  const size_t size = copy->ByteSizeLong();
+  copy->DiscardUnknownFields();
+  return copy->ByteSizeLong() != size;
+}
+
+std::string WithField999(const std::string& bytes, size_t size) {
+  std::string out = bytes;
+  // Tag of field 999, length-delimited: (999 << 3) | 2 as a varint.
+  uint64_t tag = (999u << 3) | 2u;
+  while (tag >= 0x80) {
+    out.push_back(static_cast<char>((tag & 0x7f) | 0x80));
+    tag >>= 7;
+  }
+  out.push_back(static_cast<char>(tag));
+  uint64_t len = size;
+  while (len >= 0x80) {
+    out.push_back(static_cast<char>((len & 0x7f) | 0x80));
+    len >>= 7;
+  }
+  out.push_back(static_cast<char>(len));
+  out.append(size, 'x');
+  return out;
+}
+
+// Unknown fields (numbers the API does not define) pass no validation and
+// no size limit: the gateway refuses them naming the path and number, at the
+// top and inside the resource, and writes nothing; a service called
+// directly (past the gateway) drops them before storing, so a read never
+// returns them.
+TEST_F(HostileInputTest, UnknownFieldsAreRefusedByTheGatewayAndNeverStored) {
+  LinkServices();
+  Client client(gateway_->NewChannel(), writer_);
+  auto creates = SelfContainedCreates(uniq_);
+  ASSERT_GE(creates.size(), 8u);
+  std::set<std::string> services;
+  for (auto& [c, req] : creates) {
+    SCOPED_TRACE(c.create);
+    const FD* resource_field = req->GetDescriptor()->field(0);
+    const std::string resource = resource_field->name();
+    const int before = Count(client, c);
+    ASSERT_GE(before, 0);
+    // At the top: 1 MB in field 999.
+    std::string out;
+    grpc::Status s =
+        client.Raw(c.service, c.create, WithField999(req->SerializeAsString(), 1 << 20), &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+    EXPECT_TRUE(Names(Violations(s), "999")) << ShowViolations(Violations(s));
+    // Inside the resource.
+    std::unique_ptr<pb::Message> nested(req->New());
+    nested->CopyFrom(*req);
+    pb::Message* r = nested->GetReflection()->MutableMessage(nested.get(), resource_field);
+    r->GetReflection()->MutableUnknownFields(r)->AddLengthDelimited(999, std::string(1000, 'y'));
+    s = client.Call(c.service, c.create, *nested, nullptr);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+    EXPECT_TRUE(Names(Violations(s), resource + ".999")) << ShowViolations(Violations(s));
+    EXPECT_EQ(Count(client, c), before) << "something was written";
+
+    // Past the gateway, straight to the service: stored without them.
+    const std::string backend = c.service == kPlans || c.service == kCitizenPlans ? "plans"
+                                : c.service == kVolunteers                        ? "volunteers"
+                                : c.service == kGuides                            ? "guides"
+                                                                                  : "housing";
+    services.insert(backend);
+    auto stub = std::make_unique<grpc::GenericStub>(backends_[backend]->NewChannel());
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-helhed-principal", helhed::testing::TestPrincipal("730"));
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    std::string body = WithField999(nested->SerializeAsString(), 100000);
+    grpc::ByteBuffer breq = server::BufferOf(body);
+    grpc::ByteBuffer bresp;
+    std::promise<grpc::Status> done;
+    stub->UnaryCall(&ctx, absl::StrCat("/", c.service, "/", c.create), grpc::StubOptions(), &breq,
+                    &bresp, [&done](grpc::Status st) { done.set_value(std::move(st)); });
+    s = done.get_future().get();
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    auto created = New(Method(c.service, c.create)->output_type());
+    ASSERT_TRUE(created->ParseFromString(server::BytesOf(bresp)));
+    EXPECT_FALSE(HasUnknownFields(*created)) << "the create answered them";
+    const pb::Message& made =
+        created->GetReflection()->GetMessage(*created, created->GetDescriptor()->field(0));
+    const std::string id =
+        made.GetReflection()->GetString(made, made.GetDescriptor()->FindFieldByName("id"));
+    // Read back through the gateway (which passes what the service sends).
+    const pb::MethodDescriptor* get = Method(c.service, "Get" + c.kind());
+    auto get_req = New(get->input_type());
+    get_req->GetReflection()->SetString(get_req.get(), get->input_type()->FindFieldByName("id"),
+                                        id);
+    std::string read;
+    s = client.Raw(c.service, get->name(), get_req->SerializeAsString(), &read);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    auto got = New(get->output_type());
+    ASSERT_TRUE(got->ParseFromString(read));
+    EXPECT_FALSE(HasUnknownFields(*got)) << "stored with unknown fields";
+    EXPECT_LT(read.size(), 50000u);
+  }
+  EXPECT_EQ(services.size(), 4u);
+}
+
+// Every repeated field of every self-contained create, with 100,000 items:
+// refused at once with one violation naming the list (its item limit is
+// checked before its items), through the gateway.
+TEST_F(HostileInputTest, RepeatedFieldsOverTheirLimitAreRefusedQuicklyNamingTheField) {
+  LinkServices();
+  Client client(gateway_->NewChannel(), writer_);
+  int lists = 0;
+  std::set<std::string> services;
+  for (auto& [c, req] : SelfContainedCreates(uniq_)) {
+    const FD* resource_field = req->GetDescriptor()->field(0);
+    const pb::Descriptor* type = resource_field->message_type();
+    for (int i = 0; i < type->field_count(); ++i) {
+      const FD* f = type->field(i);
+      if (!f->is_repeated() || f->is_map()) continue;
+      const std::string path = absl::StrCat(resource_field->name(), ".", f->name());
+      SCOPED_TRACE(path);
+      std::unique_ptr<pb::Message> big(req->New());
+      big->CopyFrom(*req);
+      pb::Message* r = big->GetReflection()->MutableMessage(big.get(), resource_field);
+      const pb::Reflection* refl = r->GetReflection();
+      refl->ClearField(r, f);
+      for (int n = 0; n < 100000; ++n) {
+        switch (f->cpp_type()) {
+          case FD::CPPTYPE_MESSAGE:
+            refl->AddMessage(r, f);
+            break;
+          case FD::CPPTYPE_STRING:
+            refl->AddString(r, f, "a");
+            break;
+          case FD::CPPTYPE_ENUM:
+            refl->AddEnumValue(r, f, 1);
+            break;
+          default:
+            break;
+        }
+      }
+      if (refl->FieldSize(*r, f) == 0) continue;
+      ++lists;
+      services.insert(c.service);
+      const absl::Time start = absl::Now();
+      grpc::Status s = client.Call(c.service, c.create, *big, nullptr);
+      const absl::Duration took = absl::Now() - start;
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+      const auto vs = Violations(s);
+      bool named = false;
+      for (const auto& v : vs) {
+        named |= v.field == path;
+        EXPECT_FALSE(absl::StartsWith(v.field, path + "[")) << "an item was checked: " << v.field;
+      }
+      EXPECT_TRUE(named) << ShowViolations(vs);
+      EXPECT_LT(took, absl::Seconds(3));
+    }
+  }
+  EXPECT_GE(lists, 15);
+  EXPECT_GE(services.size(), 4u);
+}
+
+// A request with more bad fields than an error can carry (20 trainings, each
+// with every field bad, and more) comes back through the gateway as
+// INVALID_ARGUMENT naming fields, not as RESOURCE_EXHAUSTED.
+TEST_F(HostileInputTest, AnOversizedViolationListStillNamesAFieldThroughTheGateway) {
+  LinkServices();
+  Client client(gateway_->NewChannel(), writer_);
+  guides::v1::CreateGuideRequest req;
+  auto* g = req.mutable_guide();
+  g->set_display_name(std::string(300, 'n'));
+  for (int i = 0; i < 20; ++i) {
+    auto* t = g->add_trainings();
+    t->set_course(std::string(250, 'k'));
+    t->mutable_completed_date()->set_month(13);
+    t->mutable_valid_until()->set_day(40);
+  }
+  for (int i = 0; i < 10; ++i) {
+    g->add_languages("xyz" + std::to_string(i));
+    g->add_experiences()->set_years_ago(-1);
+  }
+  grpc::Status s = client.Call(kGuides, "CreateGuide", req, nullptr);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+  const auto vs = Violations(s);
+  ASSERT_FALSE(vs.empty()) << s.error_message();
+  EXPECT_TRUE(absl::StartsWith(vs[0].field, "guide.")) << ShowViolations(vs);
+  EXPECT_LE(vs.size(), kMaxReportedViolations);
+  EXPECT_NE(s.error_message().find("more)"), std::string::npos) << s.error_message();
+}
+
+// Page tokens are bound to the municipality: a token a caller of 730 got
+// is refused for a caller of 810 (same list, same filters), naming
+// page.page_token, and carries no readable row number.
+TEST_F(HostileInputTest, APageTokenOfAnotherMunicipalityIsRefused) {
+  LinkServices();
+  Client writer730(gateway_->NewChannel(), writer_);
+  Client writer810(gateway_->NewChannel(),
+                   Token({"caseworker", "volunteer_coordinator", "guide_coordinator",
+                          "housing_officer", "manager"},
+                         "810"));
+  auto creates = SelfContainedCreates(uniq_);
+  for (auto& [c, req] : creates) {
+    if (c.create != "CreatePolicy" && c.create != "CreateUnit") continue;
+    SCOPED_TRACE(c.create);
+    for (int i = 0; i < 3; ++i) {
+      std::unique_ptr<pb::Message> again(req->New());
+      again->CopyFrom(*req);
+      const FD* rid = again->GetDescriptor()->FindFieldByName("request_id");
+      again->GetReflection()->SetString(again.get(), rid, absl::StrCat("page-", uniq_++));
+      ASSERT_TRUE(writer730.Call(c.service, c.create, *again, nullptr).ok());
+      ASSERT_TRUE(writer810.Call(c.service, c.create, *again, nullptr).ok());
+    }
+    const pb::MethodDescriptor* list = Method(c.service, c.list);
+    auto lreq = New(list->input_type());
+    pb::Message* page = lreq->GetReflection()->MutableMessage(
+        lreq.get(), list->input_type()->FindFieldByName("page"));
+    page->GetReflection()->SetInt32(page, page->GetDescriptor()->FindFieldByName("page_size"), 1);
+    auto lresp = New(list->output_type());
+    ASSERT_TRUE(writer730.Call(c.service, c.list, *lreq, lresp.get()).ok());
+    const pb::Message& next_page =
+        lresp->GetReflection()->GetMessage(*lresp, list->output_type()->FindFieldByName("page"));
+    const std::string token = next_page.GetReflection()->GetString(
+        next_page, next_page.GetDescriptor()->FindFieldByName("next_page_token"));
+    ASSERT_FALSE(token.empty());
+    std::string raw;
+    ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &raw));
+    // Not the old readable form "<row number>.<mac>".
+    const size_t dot = raw.find('.');
+    EXPECT_FALSE(
+        dot != std::string::npos && dot > 0 &&
+        std::all_of(raw.begin(), raw.begin() + dot,
+                    [](char ch) { return absl::ascii_isdigit(static_cast<unsigned char>(ch)); }))
+        << "a readable \"<row>.<mac>\" token";
+    page->GetReflection()->SetString(page, page->GetDescriptor()->FindFieldByName("page_token"),
+                                     token);
+    // The same caller's municipality: the next page.
+    EXPECT_TRUE(writer730.Call(c.service, c.list, *lreq, lresp.get()).ok());
+    // Another municipality, same list and filters: refused.
+    grpc::Status s = writer810.Call(c.service, c.list, *lreq, lresp.get());
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+    EXPECT_TRUE(Names(Violations(s), "page.page_token")) << ShowViolations(Violations(s));
   }
 }
 

@@ -225,8 +225,20 @@ TEST_P(HousingIntegrationTest, RankOfferDeclineAcceptLifecycle) {
   EXPECT_EQ(accepted.offer().tenancy_id(), accepted.tenancy().id());
   EXPECT_EQ(GetUnit(unit.id()).unit_status(), v1::UNIT_STATUS_OCCUPIED);
   EXPECT_EQ(GetApp(sofa.id()).application_status(), v1::APPLICATION_STATUS_HOUSED);
-  // A retried accept gets the same answer; the accepted offer is final.
+  // The etag read before the accept is no longer the offer's current one
+  // (the proto): a second accept with it is refused, nothing written.
   v1::AcceptOfferResponse again;
+  accept.set_etag(second.etag());
+  s = stub_->AcceptOffer(Ctx().get(), accept, &again);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  EXPECT_NE(accepted.offer().etag(), second.etag());
+  // A retried accept with the accepted offer's etag, or without one, gets
+  // the same answer; the accepted offer is final.
+  accept.set_etag(accepted.offer().etag());
+  s = stub_->AcceptOffer(Ctx().get(), accept, &again);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(again.tenancy().id(), accepted.tenancy().id());
+  EXPECT_EQ(again.offer().etag(), accepted.offer().etag());
   accept.clear_etag();
   ASSERT_TRUE(stub_->AcceptOffer(Ctx().get(), accept, &again).ok());
   EXPECT_EQ(again.tenancy().id(), accepted.tenancy().id());

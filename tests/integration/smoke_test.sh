@@ -17,6 +17,10 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- service log" >&2; tail -20 "$work/plans.log" >&2 || true; exit 1; }
 
+# The principal key the service verifies with (scripts/run makes one the same way).
+head -c 48 /dev/urandom >"$work/principal.key"
+export HELHED_PRINCIPAL_KEY_FILE="$work/principal.key"
+export HELHED_POLICY="$src/common/auth/default_policy.txt"
 "$build/services/plans/helhed-plans" --store="sqlite://$work/plans.db" --listen=127.0.0.1:0 \
   --metrics-listen=127.0.0.1:0 --port-file="$work/ports" >"$work/plans.log" 2>&1 &
 pids+=($!)
@@ -38,7 +42,7 @@ grep -qx "helhed.plans.v1.CitizenPlansService" "$work/services" || fail "reflect
   "$url/grpc.health.v1.Health/Check" | grep -q '"SERVING"' || fail "health"
 
 # A caseworker in Randers asks for the 2021 status of the disability plan.
-principal=$("$build/common/helhed-dev-principal" --municipality=730 --roles=manager)
+principal=$("$build/common/helhed-dev-principal" --municipality=730 --roles=manager --audience=plans)
 plans=$("$buf" curl --protocol grpc --http2-prior-knowledge -H "x-helhed-principal: $principal" \
   -d '{"page":{"pageSize":10}}' "$url/helhed.plans.v1.PlansService/ListPlans")
 plan_id=$(printf '%s' "$plans" | grep -B1 '"Voksenhandicapplan 2020-2023"' | sed -n 's/.*"id": "\(.*\)",/\1/p' | head -1)
@@ -55,6 +59,12 @@ if "$buf" curl --protocol grpc --http2-prior-knowledge -d '{}' \
   fail "call without principal succeeded"
 fi
 grep -qi unauthenticated "$work/noauth" || fail "expected unauthenticated: $(cat "$work/noauth")"
+# An unsigned principal (what services used to trust): UNAUTHENTICATED.
+if "$buf" curl --protocol grpc --http2-prior-knowledge -H "x-helhed-principal: ${principal%%.*}" \
+  -d '{}' "$url/helhed.plans.v1.PlansService/ListPlans" >"$work/unsigned" 2>&1; then
+  fail "call with an unsigned principal succeeded"
+fi
+grep -qi unauthenticated "$work/unsigned" || fail "expected unauthenticated: $(cat "$work/unsigned")"
 
 # Metrics: promtool accepts the exposition; the series dashboards need are there.
 curl -sf "http://127.0.0.1:$metrics_port/metrics" >"$work/metrics" || fail "metrics endpoint"

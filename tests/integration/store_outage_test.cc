@@ -1,7 +1,11 @@
-// The database goes away and comes back, for every service: health turns
-// NOT_SERVING, calls get UNAVAILABLE (never INTERNAL), and the service
-// recovers by itself, without a restart. MariaDB only: an embedded SQLite
-// file cannot go away apart from the process.
+// The database goes away and comes back, for every service: readiness
+// (health "" and the service's name) turns NOT_SERVING while liveness
+// ("helhed.liveness") stays SERVING, calls get UNAVAILABLE (never
+// INTERNAL), and the service recovers by itself, without a restart.
+// MariaDB only: an embedded SQLite file cannot go away apart from the
+// process. On SQLite: liveness is SERVING until SIGTERM starts the drain.
+#include <signal.h>
+
 #include <cstdlib>
 #include <future>
 
@@ -38,6 +42,8 @@ const Target kTargets[] = {
     {"housing", HELHED_HOUSING_BINARY, "helhed.housing.v1.HousingService",
      "/helhed.housing.v1.HousingService/ListUnits"},
 };
+
+constexpr char kLiveness[] = "helhed.liveness";
 
 HealthCheckResponse::ServingStatus Health(grpc::health::v1::Health::Stub& stub,
                                           const std::string& service) {
@@ -104,15 +110,51 @@ TEST_P(StoreOutageTest, MysqlOutageIsNotServingThenRecoversWithoutRestart) {
   grpc::Status before = List(stub, t.list_method);
   ASSERT_TRUE(before.ok()) << before.error_message();
 
+  EXPECT_EQ(Health(*health, kLiveness), HealthCheckResponse::SERVING);
+
   (*proxy)->SetBlocked(true);
   EXPECT_TRUE(WaitFor(*health, t.service, HealthCheckResponse::NOT_SERVING));
+  // Not ready, but alive: the kubelet must not restart it for the store.
+  EXPECT_EQ(Health(*health, kLiveness), HealthCheckResponse::SERVING);
   grpc::Status during = List(stub, t.list_method);
   EXPECT_EQ(during.error_code(), grpc::StatusCode::UNAVAILABLE) << during.error_message();
+  EXPECT_EQ(Health(*health, kLiveness), HealthCheckResponse::SERVING);
 
   (*proxy)->SetBlocked(false);
   EXPECT_TRUE(WaitFor(*health, t.service, HealthCheckResponse::SERVING));
+  EXPECT_EQ(Health(*health, kLiveness), HealthCheckResponse::SERVING);
   grpc::Status after = List(stub, t.list_method);
   EXPECT_TRUE(after.ok()) << after.error_message();
+}
+
+// SQLite: liveness and readiness are SERVING while the service serves;
+// once SIGTERM starts the drain, a watcher of liveness sees NOT_SERVING.
+TEST_P(StoreOutageTest, LivenessServingUntilSigtermStartsTheDrain) {
+  const Target& t = GetParam();
+  auto url = helhed::testing::NewStoreUrl(helhed::testing::Backend::kSqlite);
+  ASSERT_TRUE(url.ok()) << url.status();
+  auto service = helhed::testing::ServiceProcess::Start(t.binary, *url);
+  ASSERT_TRUE(service.ok()) << service.status();
+  auto health = grpc::health::v1::Health::NewStub((*service)->NewChannel());
+  ASSERT_TRUE(WaitFor(*health, t.service, HealthCheckResponse::SERVING));
+  EXPECT_EQ(Health(*health, kLiveness), HealthCheckResponse::SERVING);
+
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  HealthCheckRequest req;
+  req.set_service(kLiveness);
+  auto watch = health->Watch(&ctx, req);
+  HealthCheckResponse resp;
+  ASSERT_TRUE(watch->Read(&resp));
+  EXPECT_EQ(resp.status(), HealthCheckResponse::SERVING);
+
+  (*service)->Signal(SIGTERM);
+  ASSERT_TRUE(watch->Read(&resp)) << "the watch ended without a last status";
+  EXPECT_EQ(resp.status(), HealthCheckResponse::NOT_SERVING);
+  ctx.TryCancel();
+  auto code = (*service)->Wait(absl::Seconds(30));
+  ASSERT_TRUE(code.ok()) << code.status();
+  EXPECT_EQ(*code, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Services, StoreOutageTest, ::testing::ValuesIn(kTargets),

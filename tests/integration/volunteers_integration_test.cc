@@ -173,7 +173,7 @@ TEST_P(VolunteersIntegrationTest, MonthlyFiguresAreExportedAsGauges) {
   ASSERT_NE(at, std::string::npos) << "gauge never appeared";
   // 40 demo volunteers, every 13th paused: 36 active with consent.
   EXPECT_EQ(std::stoi(metrics.substr(at + want.size())), 36);
-  EXPECT_NE(metrics.find("helhed_volunteers_hours_given_month{municipality=\"730\"}"),
+  EXPECT_NE(metrics.find("helhed_volunteers_time_given_month_seconds{municipality=\"730\"}"),
             std::string::npos);
   EXPECT_EQ(metrics.find("demo-citizen"), std::string::npos);
 }

@@ -9,9 +9,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "common/auth/principal.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -33,6 +35,8 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
               std::string("--log-level=") + (std::getenv("HELHED_TEST_SERVICE_LOG_LEVEL") != nullptr
                                                  ? std::getenv("HELHED_TEST_SERVICE_LOG_LEVEL")
                                                  : "warning")};
+  p->args_.push_back("--principal-key-file=" + TestPrincipalKeyFile());
+  p->args_.push_back("--policy=" + TestPolicyFile());
   for (auto& a : extra_args) {
     p->args_.push_back(std::move(a));
   }
@@ -108,7 +112,14 @@ std::string ServiceProcess::target() const { return absl::StrCat("127.0.0.1:", g
 std::shared_ptr<grpc::Channel> ServiceProcess::NewChannel() const {
   grpc::ChannelArguments args;
   args.SetInt("grpc.use_local_subchannel_pool", 1);  // a fresh connection per channel
-  return grpc::CreateCustomChannel(target(), grpc::InsecureChannelCredentials(), args);
+  std::string name = binary_.substr(binary_.rfind('/') + 1);
+  if (absl::StartsWith(name, "helhed-")) name = name.substr(7);
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> signers;
+  static const auto* key = new std::shared_ptr<const auth::PrincipalKey>(
+      std::make_shared<const auth::PrincipalKey>(TestPrincipalKey()));
+  signers.push_back(auth::NewPrincipalSigner(*key, name));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      target(), grpc::InsecureChannelCredentials(), args, std::move(signers));
 }
 
 void ServiceProcess::Signal(int sig) {
@@ -151,7 +162,29 @@ std::string TestPrincipal(const std::string& municipality, const std::string& su
   p.set_municipality_code(municipality);
   p.add_roles(helhed::common::v1::ROLE_CASEWORKER);
   p.add_roles(helhed::common::v1::ROLE_MANAGER);
-  return auth::EncodePrincipal(p);
+  p.add_roles(helhed::common::v1::ROLE_VOLUNTEER_COORDINATOR);
+  p.add_roles(helhed::common::v1::ROLE_GUIDE_COORDINATOR);
+  p.add_roles(helhed::common::v1::ROLE_HOUSING_OFFICER);
+  return TestPrincipalKey().Sign(p, "plans+volunteers+guides+housing",
+                                 absl::Now() + absl::Hours(1));
 }
+
+const std::string& TestPrincipalKeyFile() {
+  static const std::string* path = [] {
+    auto* p = new std::string(TempDir() + "/principal.key");
+    std::ofstream out(*p, std::ios::binary | std::ios::trunc);
+    out << "helhed-test-principal-key: not a secret, tests only";
+    return p;
+  }();
+  return *path;
+}
+
+const auth::PrincipalKey& TestPrincipalKey() {
+  static const auto* key = new auth::PrincipalKey(
+      *auth::PrincipalKey::FromBytes("helhed-test-principal-key: not a secret, tests only"));
+  return *key;
+}
+
+std::string TestPolicyFile() { return HELHED_SOURCE_DIR "/common/auth/default_policy.txt"; }
 
 }  // namespace helhed::testing

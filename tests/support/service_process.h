@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/auth/principal_token.h"
 #include "grpcpp/channel.h"
 
 namespace helhed::testing {
@@ -19,8 +20,9 @@ namespace helhed::testing {
 // Not thread-safe.
 class ServiceProcess {
  public:
-  // Starts `binary --store=store_url --listen=127.0.0.1:0 ... extra_args` and
-  // waits until it serves.
+  // Starts `binary --store=store_url --listen=127.0.0.1:0
+  // --principal-key-file=<test key> --policy=<repository policy> ... extra_args`
+  // and waits until it serves.
   static absl::StatusOr<std::unique_ptr<ServiceProcess>> Start(
       const std::string& binary, const std::string& store_url,
       std::vector<std::string> extra_args = {});
@@ -31,6 +33,9 @@ class ServiceProcess {
   // The --health-listen port, 0 when not asked for.
   int health_port() const { return health_port_; }
   std::string target() const;
+  // A channel to it that signs any bare principal attached to a call
+  // (auth::AttachPrincipal) with the test key, for the service this binary
+  // runs ("helhed-plans" -> "plans"); a signed or malformed one passes as is.
   std::shared_ptr<grpc::Channel> NewChannel() const;
   pid_t pid() const { return pid_; }
   const std::string& log_path() const { return log_path_; }
@@ -56,8 +61,18 @@ class ServiceProcess {
   int health_port_ = 0;
 };
 
-// The x-helhed-principal-bearing context for tests.
+// The x-helhed-principal value for tests: a caller in `municipality` with
+// every staff role the services' policy knows (caseworker, manager, the
+// coordinators, housing officer), signed with the test key for all four
+// services, valid for an hour.
 std::string TestPrincipal(const std::string& municipality, const std::string& subject = "tester");
+
+// The principal key every ServiceProcess gets (--principal-key-file): a
+// fixed, non-secret test key, written to a file once per test process.
+const std::string& TestPrincipalKeyFile();
+const auth::PrincipalKey& TestPrincipalKey();
+// The role policy file every ServiceProcess gets (--policy): the repository's.
+std::string TestPolicyFile();
 
 }  // namespace helhed::testing
 

@@ -1,4 +1,8 @@
 #include "common/status/field_violations.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/unknown_field_set.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "gtest/gtest.h"
 #include "helhed/housing/v1/housing_service.pb.h"
 #include "services/gateway/audit/wire_check.h"
@@ -18,6 +22,10 @@ std::string WithBadString() {
   std::string bytes;
   req.SerializePartialToString(&bytes);
   return bytes;
+}
+
+google::protobuf::UnknownFieldSet* Unknown(google::protobuf::Message* m) {
+  return m->GetReflection()->MutableUnknownFields(m);
 }
 
 TEST(WireCheckTest, AcceptsAWellFormedRequest) {
@@ -54,6 +62,62 @@ TEST(WireCheckTest, RefusesATruncatedOrZeroTag) {
   EXPECT_EQ(CheckWire(type, std::string("\xed\xff\xc4\xff\xff\x3f\xff\xff\x00\x01", 10)).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(CheckWire(type, std::string("\x28\x01", 2)).ok());
+}
+
+// Unknown fields pass no validation and no size limit of a service, and a
+// service would store them: refused here, by path and number, at any depth.
+TEST(WireCheckTest, RefusesUnknownFieldsNamingThePathAndNumber) {
+  const auto* type = hv1::CreateApplicationRequest::descriptor();
+  hv1::CreateApplicationRequest req;
+  req.mutable_application()->set_citizen_id("c-1");
+  req.set_request_id("r-1");
+  const std::string good = req.SerializeAsString();
+  ASSERT_TRUE(CheckWire(type, good).ok());
+
+  // Field 999 (length-delimited, 1 MB) at the top.
+  std::string big;
+  google::protobuf::io::StringOutputStream out(&big);
+  {
+    google::protobuf::io::CodedOutputStream coded(&out);
+    google::protobuf::internal::WireFormatLite::WriteString(999, std::string(1 << 20, 'x'), &coded);
+  }
+  absl::Status s = CheckWire(type, good + big);
+  ASSERT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  auto v = FieldViolationsOf(s);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field, "999");
+  EXPECT_NE(v[0].description.find("unknown"), std::string::npos) << v[0].description;
+
+  // Inside the application, and inside a repeated message in it: a varint
+  // field 77.
+  hv1::CreateApplicationRequest nested = req;
+  Unknown(nested.mutable_application())->AddVarint(77, 1);
+  v = FieldViolationsOf(CheckWire(type, nested.SerializeAsString()));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field, "application.77");
+  hv1::CreateApplicationRequest deeper = req;
+  deeper.mutable_application()->add_preferred_areas()->set_postcode("8900");
+  Unknown(deeper.mutable_application()->add_preferred_areas())->AddFixed32(5000, 7);
+  v = FieldViolationsOf(CheckWire(type, deeper.SerializeAsString()));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field, "application.preferred_areas[1].5000");
+}
+
+// A known number with a wire type the field cannot have is an unknown field
+// to protobuf's parser (it would be kept and stored): refused as well.
+TEST(WireCheckTest, RefusesAKnownNumberWithTheWrongWireType) {
+  const auto* type = hv1::CreateApplicationRequest::descriptor();
+  const int request_id = hv1::CreateApplicationRequest::kRequestIdFieldNumber;
+  hv1::CreateApplicationRequest req;
+  Unknown(&req)->AddVarint(request_id, 12);
+  absl::Status s = CheckWire(type, req.SerializeAsString());
+  ASSERT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  auto v = FieldViolationsOf(s);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field, std::to_string(request_id));
+  // Packed and unpacked repeated scalars are both the field's own.
+  const auto* list = hv1::ListOffersRequest::descriptor();
+  EXPECT_TRUE(CheckWire(list, std::string("\x28\x01", 2)).ok());
 }
 
 TEST(WireCheckTest, CitizenIdForm) {

@@ -73,6 +73,34 @@ TEST(GrpcStatusTest, FieldViolationsRoundTripAsBadRequestDetails) {
   EXPECT_EQ(fv[1].field, "initiative_area.sdg_targets[1].code");
 }
 
+// Whoever built the status: the answer's message and details stay within
+// the limits (they travel in trailers of 8 KiB), the first field named.
+TEST(GrpcStatusTest, OversizedDetailsAndMessagesAreCapped) {
+  google::rpc::BadRequest bad;
+  for (int i = 0; i < 5000; ++i) {
+    auto* fv = bad.add_field_violations();
+    fv->set_field("guide.trainings[" + std::to_string(i) + "].course");
+    fv->set_description("is required");
+  }
+  absl::Status in = absl::InvalidArgumentError(std::string(100000, 'm'));
+  in.SetPayload(kBadRequestPayloadUrl, absl::Cord(bad.SerializeAsString()));
+  grpc::Status out = ToGrpcStatus(in);
+  EXPECT_EQ(out.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_LE(out.error_message().size(), kMaxStatusMessageBytes);
+  EXPECT_LE(out.error_details().size(), kMaxStatusMessageBytes + kMaxViolationDetailsBytes + 200);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(out.error_details()));
+  ASSERT_EQ(details.details_size(), 1);
+  google::rpc::BadRequest back;
+  ASSERT_TRUE(details.details(0).UnpackTo(&back));
+  ASSERT_GE(back.field_violations_size(), 1);
+  EXPECT_LE(static_cast<size_t>(back.field_violations_size()), kMaxReportedViolations);
+  EXPECT_EQ(back.field_violations(0).field(), "guide.trainings[0].course");
+  // A long message without details is cut as well.
+  EXPECT_LE(ToGrpcStatus(absl::NotFoundError(std::string(100000, 'x'))).error_message().size(),
+            kMaxStatusMessageBytes);
+}
+
 TEST(GrpcStatusTest, InternalAndUnknownMessagesAreReplaced) {
   const std::string leak = "sqlite step: UNIQUE constraint failed: plans.id (SELECT * FROM plans)";
   grpc::Status internal = ToGrpcStatus(absl::InternalError(leak));

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/status/field_violations.h"
 #include "google/type/date.pb.h"
 #include "gtest/gtest.h"
@@ -136,6 +138,25 @@ TEST(GuideValidationTest, GoodResourcesPass) {
   EXPECT_EQ(BadFields(ValidateGroupSession, GoodSession(), "group_session"), Fields{});
   EXPECT_EQ(BadFields(ValidateMeeting, GoodMeeting(), "meeting"), Fields{});
   EXPECT_EQ(BadFields(ValidateMatchEvaluation, GoodEvaluation(), "citizen_evaluation"), Fields{});
+}
+
+// The item limit is checked before the items: 100,000 empty trainings are
+// one violation naming the list (not 300,000 naming each item), at once.
+TEST(GuideValidationTest, TooManyTrainingsAreOneViolationNamingTheList) {
+  v1::Guide g = GoodGuide();
+  g.clear_trainings();
+  for (int i = 0; i < 20; ++i) {
+    auto* t = g.add_trainings();
+    *t = GoodGuide().trainings(0);
+    t->set_course("Kursus " + std::to_string(i));
+  }
+  EXPECT_EQ(BadFields(ValidateGuide, g, "guide"), Fields{});
+  g.add_trainings();
+  EXPECT_EQ(BadFields(ValidateGuide, g, "guide"), Fields{"guide.trainings"});
+  for (int i = 0; i < 100000; ++i) g.add_trainings();
+  const absl::Time start = absl::Now();
+  EXPECT_EQ(BadFields(ValidateGuide, g, "guide"), Fields{"guide.trainings"});
+  EXPECT_LT(absl::Now() - start, absl::Seconds(1));
 }
 
 TEST(GuideValidationTest, MinimalResourcesPass) {

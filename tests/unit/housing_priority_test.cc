@@ -66,6 +66,15 @@ TEST(HousingPriority, DefaultRuleIsValid) {
   EXPECT_EQ(rule.max_waiting_points(), 52);
 }
 
+// The item limits are checked before the items: 100,000 entries are one
+// violation naming the list.
+TEST(HousingPriority, TooManyRuleEntriesAreOneViolationNamingTheList) {
+  v1::PriorityRule rule = DefaultPriorityRule();
+  for (int i = 0; i < 100000; ++i) rule.add_situations();
+  for (int i = 0; i < 100000; ++i) rule.add_flags();
+  EXPECT_EQ(Validate(rule), (std::vector<std::string>{"rule.situations", "rule.flags"}));
+}
+
 TEST(HousingPriority, DefaultSituationPoints) {
   const struct {
     v1::Situation situation;

@@ -816,14 +816,14 @@ TEST_P(PlansStoreTest, ListInitiativeAreasByEveryFilter) {
   v1::InitiativeArea a = NewArea(t.plan.id(), "A", t2.id());
   a.add_target_groups(TARGET_GROUP_AUTISM);
   a.add_life_areas(LIFE_AREA_MASTER);
-  a.add_sdg_targets()->set_code("10.2");
+  a.add_sdg_targets()->set_code("17.1");
   a.add_sdg_targets()->set_code("1.a");
   const v1::InitiativeArea area_a = Make(a);
   v1::InitiativeArea b = NewArea(t.plan.id(), "B");
   b.add_target_groups(TARGET_GROUP_ADHD);
   b.add_life_areas(LIFE_AREA_BE);
   b.add_life_areas(LIFE_AREA_MASTER);
-  b.add_sdg_targets()->set_code("10.20");
+  b.add_sdg_targets()->set_code("17.10");
   const v1::InitiativeArea area_b = Make(b);
   const Tree other = MakeTree();  // another plan
 
@@ -846,11 +846,11 @@ TEST_P(PlansStoreTest, ListInitiativeAreasByEveryFilter) {
   r.set_life_area(LIFE_AREA_LIVE);
   EXPECT_TRUE(ids(r).empty());
   r.Clear();
-  r.set_sdg_target("10.2");
-  EXPECT_EQ(ids(r), std::vector<std::string>{area_a.id()});  // not "10.20"
+  r.set_sdg_target("17.1");
+  EXPECT_EQ(ids(r), std::vector<std::string>{area_a.id()});  // not "17.10"
   r.set_sdg_target("1.a");
   EXPECT_EQ(ids(r), std::vector<std::string>{area_a.id()});
-  r.set_sdg_target("10.20");
+  r.set_sdg_target("17.10");
   EXPECT_EQ(ids(r), std::vector<std::string>{area_b.id()});
   r.set_sdg_target("3.4");
   EXPECT_TRUE(ids(r).empty());

@@ -92,23 +92,43 @@ TEST(PrincipalTest, HasRole) {
   EXPECT_FALSE(HasRole(Principal(), ROLE_CASEWORKER));
 }
 
-TEST(PrincipalTest, FromContext) {
+TEST(PrincipalTest, FromContextReadsOnlyTheInterceptorsVerdict) {
   grpc::ServerContext none;
   EXPECT_EQ(PrincipalFromContext(none).status().code(), absl::StatusCode::kUnauthenticated);
 
+  // A bare principal straight from a client is not believed.
+  grpc::ServerContext bare;
+  grpc::testing::ServerContextTestSpouse bare_spouse(&bare);
+  bare_spouse.AddClientMetadata(kPrincipalMetadataKey, EncodePrincipal(Caseworker()));
+  EXPECT_EQ(PrincipalFromContext(bare).status().code(), absl::StatusCode::kUnauthenticated);
+
+  const Principal caseworker = Caseworker();
   grpc::ServerContext ctx;
   grpc::testing::ServerContextTestSpouse spouse(&ctx);
-  spouse.AddClientMetadata(kPrincipalMetadataKey, EncodePrincipal(Caseworker()));
+  spouse.AddClientMetadata(kPrincipalVerdictKey, MakeVerdict(absl::OkStatus(), &caseworker));
   auto p = PrincipalFromContext(ctx);
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->subject(), "user-42");
   EXPECT_EQ(p->municipality_code(), "730");
 
+  grpc::ServerContext denied;
+  grpc::testing::ServerContextTestSpouse denier(&denied);
+  denier.AddClientMetadata(kPrincipalVerdictKey,
+                           MakeVerdict(absl::PermissionDeniedError("no: not: yours"), &caseworker));
+  EXPECT_EQ(PrincipalFromContext(denied).status(), absl::PermissionDeniedError("no: not: yours"));
+
+  // A verdict without this process's nonce (a client guessing the format).
+  grpc::ServerContext guessed;
+  grpc::testing::ServerContextTestSpouse guesser(&guessed);
+  guesser.AddClientMetadata(kPrincipalVerdictKey, "00000000000000000000000000000000:0:" +
+                                                      EncodePrincipal(caseworker) + ":");
+  EXPECT_EQ(PrincipalFromContext(guessed).status().code(), absl::StatusCode::kUnauthenticated);
+
   grpc::ServerContext forged;
   grpc::testing::ServerContextTestSpouse forger(&forged);
   Principal no_muni = Caseworker();
   no_muni.set_municipality_code("all");
-  forger.AddClientMetadata(kPrincipalMetadataKey, EncodePrincipal(no_muni));
+  forger.AddClientMetadata(kPrincipalVerdictKey, MakeVerdict(absl::OkStatus(), &no_muni));
   EXPECT_EQ(PrincipalFromContext(forged).status().code(), absl::StatusCode::kUnauthenticated);
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -373,7 +374,7 @@ TEST(ValidatorTest, RequestId) {
 // SDG targets
 
 TEST(ValidatorTest, SdgTargetAcceptsGoodCodes) {
-  for (const char* code : {"10.2", "1.a", "1.1", "17.19", "3.4", "16.b", "9.10"}) {
+  for (const char* code : {"10.2", "1.a", "1.1", "17.19", "3.4", "16.b", "8.10", "16.10"}) {
     FieldViolations v;
     Validator(v).SdgTarget("sdg", code);
     EXPECT_TRUE(v.empty()) << code << ": " << DescriptionOf(v, "sdg");
@@ -388,6 +389,47 @@ TEST(ValidatorTest, SdgTargetRejectsBadCodes) {
     FieldViolations v;
     Validator(v).SdgTarget("initiative_area.sdg_targets[1].code", code);
     EXPECT_EQ(Fields(v), std::vector<std::string>{"initiative_area.sdg_targets[1].code"})
+        << "code \"" << code << "\" was accepted";
+  }
+}
+
+// The 169 targets of the UN Sustainable Development Goals, goal by goal:
+// numeric targets N.1..N.k, then lettered ones N.a.. .
+TEST(ValidatorTest, SdgTargetAcceptsEachOfThe169Targets) {
+  const std::vector<std::pair<int, int>> goals = {{5, 2}, {5, 3},  {9, 4}, {7, 3},  {6, 3}, {6, 2},
+                                                  {3, 2}, {10, 2}, {5, 3}, {7, 3},  {7, 3}, {8, 3},
+                                                  {3, 2}, {7, 3},  {9, 3}, {10, 2}, {19, 0}};
+  int accepted = 0;
+  for (int goal = 1; goal <= 17; ++goal) {
+    const auto [numeric, lettered] = goals[goal - 1];
+    for (int n = 1; n <= numeric; ++n) {
+      const std::string code = std::to_string(goal) + "." + std::to_string(n);
+      EXPECT_TRUE(IsSdgTarget(code)) << code;
+      accepted += IsSdgTarget(code);
+    }
+    for (int l = 0; l < lettered; ++l) {
+      const std::string code = std::to_string(goal) + "." + std::string(1, 'a' + l);
+      EXPECT_TRUE(IsSdgTarget(code)) << code;
+      accepted += IsSdgTarget(code);
+    }
+    // The next number and the next letter are not targets.
+    EXPECT_FALSE(IsSdgTarget(std::to_string(goal) + "." + std::to_string(numeric + 1)));
+    EXPECT_FALSE(IsSdgTarget(std::to_string(goal) + "." + std::string(1, 'a' + lettered)));
+  }
+  EXPECT_EQ(accepted, 169);
+  // Spot checks against the published list.
+  for (const char* code : {"10.7", "10.a", "10.c", "17.1", "17.19", "3.d", "8.10", "16.10", "12.8",
+                           "15.c", "14.a", "1.b"}) {
+    EXPECT_TRUE(IsSdgTarget(code)) << code;
+  }
+}
+
+TEST(ValidatorTest, SdgTargetRejectsCodesThatAreNotTargets) {
+  for (const char* code : {"10.x", "10.z", "17.99", "10.8", "10.d", "17.20", "17.a", "9.10", "1.6",
+                           "1.c", "3.10", "3.e", "13.4", "13.c", "7.4", "16.11", "16.c"}) {
+    FieldViolations v;
+    Validator(v).SdgTarget("initiative_area.sdg_targets[0].code", code);
+    EXPECT_EQ(Fields(v), std::vector<std::string>{"initiative_area.sdg_targets[0].code"})
         << "code \"" << code << "\" was accepted";
   }
 }

@@ -262,6 +262,26 @@ TEST(PlansValidationTest, InitiativeAreaSdgTargetsNameTheCode) {
                     "initiative_area.sdg_targets[3].code"}));
 }
 
+// Only the 169 real targets of the UN SDGs: a well-formed code that names no
+// target (a made-up letter or number) is refused like a malformed one.
+TEST(PlansValidationTest, InitiativeAreaSdgTargetsMustBeRealTargets) {
+  for (const char* code : {"10.x", "10.z", "17.99", "10.8", "10.d"}) {
+    v1::InitiativeArea a = GoodArea();
+    a.clear_sdg_targets();
+    a.add_sdg_targets()->set_code("10.7");
+    a.add_sdg_targets()->set_code(code);
+    EXPECT_EQ(BadFields(ValidateInitiativeArea, a, "initiative_area"),
+              std::vector<std::string>{"initiative_area.sdg_targets[1].code"})
+        << code;
+  }
+  v1::InitiativeArea a = GoodArea();
+  a.clear_sdg_targets();
+  for (const char* code : {"10.1", "10.7", "10.a", "10.c", "17.19", "3.d", "16.10"}) {
+    a.add_sdg_targets()->set_code(code);
+  }
+  EXPECT_TRUE(BadFields(ValidateInitiativeArea, a, "initiative_area").empty());
+}
+
 TEST(PlansValidationTest, InitiativeAreaReportsEveryBadField) {
   v1::InitiativeArea a = GoodArea();
   a.set_plan_id("");

@@ -207,6 +207,14 @@ TEST(VolunteerValidationTest, GoodResourcesPass) {
   EXPECT_EQ(BadFields(ValidateEvaluation, GoodEvaluation(), "evaluation"), Fields{});
 }
 
+// The item limit is checked before the items: 100,000 empty trainings are
+// one violation naming the list.
+TEST(VolunteerValidationTest, TooManyTrainingsAreOneViolationNamingTheList) {
+  v1::Volunteer m = GoodVolunteer();
+  for (int i = 0; i < 100000; ++i) m.add_trainings();
+  EXPECT_EQ(BadFields(ValidateVolunteer, m, "volunteer"), Fields{"volunteer.trainings"});
+}
+
 TEST(VolunteerValidationTest, MinimalResourcesPass) {
   v1::Organisation o;
   o.set_name("Klub");

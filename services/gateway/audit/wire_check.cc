@@ -2,8 +2,10 @@
 
 #include <map>
 #include <memory>
+#include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/status/field_violations.h"
 #include "common/status/validation.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -19,10 +21,32 @@ using google::protobuf::internal::WireFormatLite;
 
 constexpr int kMaxDepth = 64;
 
-// Returns false on malformed wire data; sets *bad_path on the first string
-// that is not UTF-8.
+// The first field the walk refuses (the walk goes on to check that the
+// rest is well-formed).
+struct Finding {
+  std::string field;
+  std::string description;
+  bool empty() const { return field.empty(); }
+};
+
+std::string PathOf(const std::string& prefix, absl::string_view name) {
+  return prefix.empty() ? std::string(name) : absl::StrCat(prefix, ".", name);
+}
+
+// True if protobuf's parser would put a field with this tag into the known
+// field `field` (a wire type it does not expect makes the field unknown).
+bool WireTypeFits(const FieldDescriptor* field, uint32_t tag) {
+  const WireFormatLite::WireType got = WireFormatLite::GetTagWireType(tag);
+  const WireFormatLite::WireType want =
+      WireFormatLite::WireTypeForFieldType(static_cast<WireFormatLite::FieldType>(field->type()));
+  // Repeated scalars come packed or not, whichever the field declares.
+  return got == want || (field->is_packable() && got == WireFormatLite::WIRETYPE_LENGTH_DELIMITED);
+}
+
+// Returns false on malformed wire data; records in *finding the first string
+// that is not UTF-8 or the first field this build's protos do not define.
 bool Walk(const Descriptor* type, const char* data, int size, const std::string& prefix, int depth,
-          std::string* bad_path) {
+          Finding* finding) {
   if (depth > kMaxDepth) return false;
   google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(data), size);
   std::map<int, int> seen;  // field number -> occurrences (repeated indexes)
@@ -35,6 +59,23 @@ bool Walk(const Descriptor* type, const char* data, int size, const std::string&
     if (tag == 0) return before == size;
     const int number = WireFormatLite::GetTagFieldNumber(tag);
     const FieldDescriptor* field = type == nullptr ? nullptr : type->FindFieldByNumber(number);
+    // A field number the type does not define (or one sent with a wire type
+    // the field cannot have): protobuf would keep it as an unknown field,
+    // which no validation and no size limit of a service sees, and which it
+    // would store. Refused here by path and number (docs/SECURITY.md,
+    // "Unknown fields").
+    if (type != nullptr && (field == nullptr || !WireTypeFits(field, tag))) {
+      if (finding->empty()) {
+        finding->field = PathOf(prefix, absl::StrCat(number));
+        finding->description = field == nullptr
+                                   ? absl::StrCat("is an unknown field (number ", number,
+                                                  " is not defined in ", type->full_name(), ")")
+                                   : absl::StrCat("has the wrong wire type for field ",
+                                                  field->name(), " (number ", number, ")");
+      }
+      if (!WireFormatLite::SkipField(&in, tag)) return false;
+      continue;
+    }
     const bool delimited =
         WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
     if (field != nullptr && delimited &&
@@ -44,16 +85,17 @@ bool Walk(const Descriptor* type, const char* data, int size, const std::string&
       if (!in.ReadVarint32(&length)) return false;
       std::string buffer;
       if (!in.ReadString(&buffer, static_cast<int>(length))) return false;
-      std::string path = prefix.empty() ? field->name() : absl::StrCat(prefix, ".", field->name());
+      std::string path = PathOf(prefix, field->name());
       if (field->is_repeated() && !field->is_map()) {
         absl::StrAppend(&path, "[", seen[number]++, "]");
       }
       if (field->type() == FieldDescriptor::TYPE_STRING) {
-        if (Utf8Length(buffer) < 0) {
-          if (bad_path->empty()) *bad_path = path;
+        if (Utf8Length(buffer) < 0 && finding->empty()) {
+          finding->field = path;
+          finding->description = "is not valid UTF-8";
         }
       } else if (!Walk(field->message_type(), buffer.data(), static_cast<int>(buffer.size()), path,
-                       depth + 1, bad_path)) {
+                       depth + 1, finding)) {
         return false;
       }
       continue;
@@ -65,12 +107,12 @@ bool Walk(const Descriptor* type, const char* data, int size, const std::string&
 }  // namespace
 
 absl::Status CheckWire(const Descriptor* type, const std::string& bytes) {
-  std::string bad;
+  Finding bad;
   if (!Walk(type, bytes.data(), static_cast<int>(bytes.size()), "", 0, &bad)) {
     return absl::InvalidArgumentError("the request is not a well-formed message");
   }
   if (!bad.empty()) {
-    return InvalidField(bad, "is not valid UTF-8");
+    return InvalidField(bad.field, bad.description);
   }
   // The walk above skips what it does not read with its own rules; the
   // backend parses with protobuf's, which are stricter in corners (an

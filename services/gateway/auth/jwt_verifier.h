@@ -114,6 +114,7 @@ struct MintOptions {
   std::string subject;
   std::string municipality;
   std::vector<std::string> roles;  // role names as above
+  std::string org_unit;            // "org_unit" claim; empty: none
   absl::Time issued_at;
   absl::Duration lifetime = absl::Hours(8);
   absl::Time not_before = absl::InfinitePast();  // InfinitePast: no nbf claim

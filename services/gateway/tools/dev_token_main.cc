@@ -28,7 +28,7 @@ namespace {
 constexpr char kUsage[] =
     "usage: helhed-dev-token --key=PRIVATE_KEY.pem [--kid=ID] [--issuer=URL]\n"
     "         [--audience=AUD] [--subject=SUB] [--municipality=NNN]\n"
-    "         [--roles=role[,role...]] [--minutes=N]\n"
+    "         [--roles=role[,role...]] [--minutes=N] [--org-unit=UNIT]\n"
     "roles: caseworker, volunteer_coordinator, guide_coordinator, housing_officer,\n"
     "       manager, council_member, auditor, operations\n";
 
@@ -48,15 +48,17 @@ int main(int argc, char** argv) {
   std::string municipality = "730";
   std::string roles = "caseworker";
   std::string minutes_text = "480";
+  std::string org_unit;
 
   struct Flag {
     const char* name;
     std::string* value;
   };
-  const Flag flags[] = {{"--key=", &key_path},    {"--kid=", &kid},
-                        {"--issuer=", &issuer},   {"--audience=", &audience},
-                        {"--subject=", &subject}, {"--municipality=", &municipality},
-                        {"--roles=", &roles},     {"--minutes=", &minutes_text}};
+  const Flag flags[] = {{"--key=", &key_path},     {"--kid=", &kid},
+                        {"--issuer=", &issuer},    {"--audience=", &audience},
+                        {"--subject=", &subject},  {"--municipality=", &municipality},
+                        {"--roles=", &roles},      {"--minutes=", &minutes_text},
+                        {"--org-unit=", &org_unit}};
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -89,6 +91,7 @@ int main(int argc, char** argv) {
   if (subject.empty()) return Fail("--subject is empty");
 
   helhed::gateway::MintOptions options;
+  options.org_unit = org_unit;
   for (absl::string_view r : absl::StrSplit(roles, ',', absl::SkipWhitespace())) {
     const std::string role(absl::StripAsciiWhitespace(r));
     if (helhed::gateway::RoleFromName(role) == helhed::common::v1::ROLE_UNSPECIFIED) {

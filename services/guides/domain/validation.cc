@@ -28,6 +28,7 @@ constexpr int kMaxTravelKm = 200;
 constexpr int kMaxCapacity = 20;
 constexpr int kMaxSituation = 20;
 constexpr int kMaxGuideIds = 10;
+constexpr int kMaxTrainings = 20;
 constexpr int kMaxAttendance = 10000;
 constexpr int kMinMeetingMinutes = 5;
 constexpr int kMaxMeetingMinutes = 600;
@@ -143,6 +144,9 @@ void CheckLanguages(Validator& c, FieldViolations& v, const std::string& f,
 
 void CheckTrainings(Validator& c, FieldViolations& v, const std::string& f,
                     const google::protobuf::RepeatedPtrField<v1::GuideTraining>& items) {
+  if (!c.MaxItems(f, items.size(), kMaxTrainings)) {
+    return;
+  }
   // The same course completed on the same day twice is one training.
   std::set<std::tuple<std::string, int>> seen;
   for (int i = 0; i < items.size(); ++i) {

@@ -15,6 +15,8 @@ namespace {
 
 constexpr double kMaxPoints = 1000;
 constexpr double kMaxPointsPerWeek = 100;
+// Item limit of the rule's situations and flags (each value at most once).
+constexpr int kMaxRuleEntries = 20;
 constexpr int kSlots = 16;
 
 // The index of an enum value in a scorer's arrays, or -1 when it is out of
@@ -101,7 +103,9 @@ v1::PriorityRule DefaultPriorityRule() {
 void ValidatePriorityRule(const v1::PriorityRule& rule, const std::string& p, FieldViolations& v) {
   Validator c(v);
   std::set<int> seen;
-  for (int i = 0; i < rule.situations_size(); ++i) {
+  // Each value at most once, so no more entries than there are values.
+  const bool situations_ok = c.MaxItems(p + ".situations", rule.situations_size(), kMaxRuleEntries);
+  for (int i = 0; situations_ok && i < rule.situations_size(); ++i) {
     const std::string item = absl::StrCat(p, ".situations[", i, "]");
     const v1::PriorityRule::SituationPoints& s = rule.situations(i);
     CheckEntry(c, item + ".situation", s.situation(), v1::Situation_IsValid, seen);
@@ -110,7 +114,8 @@ void ValidatePriorityRule(const v1::PriorityRule& rule, const std::string& p, Fi
   CheckPoints(c, p + ".points_per_waiting_week", rule.points_per_waiting_week(), kMaxPointsPerWeek);
   CheckPoints(c, p + ".max_waiting_points", rule.max_waiting_points(), kMaxPoints);
   seen.clear();
-  for (int i = 0; i < rule.flags_size(); ++i) {
+  const bool flags_ok = c.MaxItems(p + ".flags", rule.flags_size(), kMaxRuleEntries);
+  for (int i = 0; flags_ok && i < rule.flags_size(); ++i) {
     const std::string item = absl::StrCat(p, ".flags[", i, "]");
     const v1::PriorityRule::FlagPoints& f = rule.flags(i);
     CheckEntry(c, item + ".flag", f.flag(), v1::VulnerabilityFlag_IsValid, seen);

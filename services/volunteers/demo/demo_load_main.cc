@@ -5,29 +5,39 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "common/auth/principal_token.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/volunteers/demo/demo_loader.h"
 
 int main(int argc, char** argv) {
+  std::string key_file;  // else HELHED_PRINCIPAL_KEY_FILE
   std::string target = "127.0.0.1:50062";
   helhed::volunteers::demo::DemoOptions o;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (absl::StartsWith(a, "--target=")) {
+    if (absl::StartsWith(a, "--principal-key-file=")) {
+      key_file = a.substr(21);
+    } else if (absl::StartsWith(a, "--target=")) {
       target = a.substr(9);
     } else if (absl::StartsWith(a, "--volunteers=") &&
                absl::SimpleAtoi(a.substr(13), &o.volunteers)) {
     } else if (absl::StartsWith(a, "--municipality=")) {
       o.municipality = a.substr(15);
     } else {
-      std::fprintf(stderr, "usage: %s [--target=host:port] [--volunteers=N] [--municipality=730]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--principal-key-file=F] [--target=host:port] [--volunteers=N] "
+                   "[--municipality=730]\n",
                    argv[0]);
       return 2;
     }
   }
-  auto ids = helhed::volunteers::demo::LoadDemo(
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), o);
+  auto channel = helhed::auth::NewSigningChannel(target, key_file, "volunteers");
+  if (!channel.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(channel.status().message()).c_str());
+    return 2;
+  }
+  auto ids = helhed::volunteers::demo::LoadDemo(*channel, o);
   if (!ids.ok()) {
     std::fprintf(stderr, "demo load failed: %s\n", ids.status().ToString().c_str());
     return 1;

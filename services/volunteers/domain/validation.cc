@@ -28,6 +28,7 @@ constexpr long kTag = 50;
 constexpr int kMinutesPerDay = 1440;
 // Enum lists can hold each defined value once; the cap only bounds garbage.
 constexpr int kEnumItems = 20;
+constexpr int kMaxTrainings = 20;
 
 // google.protobuf.Timestamp's valid range: 0001-01-01 to 9999-12-31.
 constexpr int64_t kMinTimestampSeconds = -62135596800;
@@ -309,7 +310,7 @@ void ValidateVolunteer(const v1::Volunteer& m, const std::string& p, FieldViolat
     }
   }
   c.Range(p + ".max_hours_per_week", m.max_hours_per_week(), 0, 60);
-  {
+  if (c.MaxItems(p + ".trainings", m.trainings_size(), kMaxTrainings)) {
     std::set<std::tuple<std::string, int>> seen;
     for (int i = 0; i < m.trainings_size(); ++i) {
       const std::string f = absl::StrCat(p, ".trainings[", i, "]");

@@ -1,10 +1,12 @@
-// Tests of services/gateway/audit/citizen_refs: finding citizen ids in
-// messages through the (helhed.common.v1.citizen_ref) field option.
+// Tests of common/audit/citizen_fields: finding citizen ids and records
+// about one citizen in messages through the (helhed.common.v1.citizen_ref)
+// and (helhed.common.v1.citizen_record) field options.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/audit/citizen_fields.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/dynamic_message.h"
@@ -15,9 +17,8 @@
 #include "helhed/gateway/v1/gateway_service.pb.h"
 #include "helhed/housing/v1/housing_service.pb.h"
 #include "helhed/plans/v1/plans_service.pb.h"
-#include "services/gateway/audit/citizen_refs.h"
 
-namespace helhed::gateway {
+namespace helhed::audit {
 namespace {
 
 using google::protobuf::Descriptor;
@@ -237,4 +238,4 @@ TEST_F(DynamicTypesTest, CitizenRefsOfNeedsAGeneratedType) {
 }
 
 }  // namespace
-}  // namespace helhed::gateway
+}  // namespace helhed::audit

@@ -1,4 +1,4 @@
-#include "services/gateway/policy/policy.h"
+#include "common/auth/policy.h"
 
 #include <cerrno>
 #include <cstring>
@@ -13,7 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 
-namespace helhed::gateway {
+namespace helhed::auth {
 namespace {
 
 using helhed::common::v1::Role;
@@ -29,7 +29,7 @@ bool IsRoleNameChar(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
 // Parses one non-empty, comment-free line into `rules`.
 absl::Status ParseLine(absl::string_view line, const std::string& file_name, int line_no,
                        const google::protobuf::DescriptorPool& pool,
-                       const std::set<std::string>& services,
+                       const std::set<std::string>& services, Policy::Others others,
                        std::map<std::string, std::set<int>>& rules) {
   std::vector<absl::string_view> tokens =
       absl::StrSplit(line, absl::ByAnyChar(" \t\r\f\v"), absl::SkipEmpty());
@@ -45,6 +45,20 @@ absl::Status ParseLine(absl::string_view line, const std::string& file_name, int
   }
   const std::string service_name(target.substr(0, slash));
   const std::string method_name(target.substr(slash + 1));
+  if (tokens.size() < 2) {
+    return LineError(file_name, line_no, absl::StrCat("no roles given for '", target, "'"));
+  }
+  std::set<int> roles;
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    const Role role = RoleFromName(std::string(tokens[i]));
+    if (role == helhed::common::v1::ROLE_UNSPECIFIED) {
+      return LineError(file_name, line_no, absl::StrCat("unknown role '", tokens[i], "'"));
+    }
+    roles.insert(role);
+  }
+  if (others == Policy::Others::kSkip && services.count(service_name) == 0) {
+    return absl::OkStatus();
+  }
 
   const google::protobuf::ServiceDescriptor* service = pool.FindServiceByName(service_name);
   if (service == nullptr) {
@@ -69,18 +83,6 @@ absl::Status ParseLine(absl::string_view line, const std::string& file_name, int
     methods.push_back(absl::StrCat("/", service_name, "/", method_name));
   }
 
-  if (tokens.size() < 2) {
-    return LineError(file_name, line_no, absl::StrCat("no roles given for '", target, "'"));
-  }
-  std::set<int> roles;
-  for (size_t i = 1; i < tokens.size(); ++i) {
-    const Role role = RoleFromName(std::string(tokens[i]));
-    if (role == helhed::common::v1::ROLE_UNSPECIFIED) {
-      return LineError(file_name, line_no, absl::StrCat("unknown role '", tokens[i], "'"));
-    }
-    roles.insert(role);
-  }
-
   for (const std::string& m : methods) rules[m].insert(roles.begin(), roles.end());
   return absl::OkStatus();
 }
@@ -89,7 +91,7 @@ absl::Status ParseLine(absl::string_view line, const std::string& file_name, int
 
 absl::StatusOr<Policy> Policy::Parse(const std::string& text, const std::string& file_name,
                                      const google::protobuf::DescriptorPool& pool,
-                                     const std::set<std::string>& services) {
+                                     const std::set<std::string>& services, Others others) {
   Policy policy;
   int line_no = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
@@ -98,7 +100,8 @@ absl::StatusOr<Policy> Policy::Parse(const std::string& text, const std::string&
     if (hash != absl::string_view::npos) line = line.substr(0, hash);
     line = absl::StripAsciiWhitespace(line);
     if (line.empty()) continue;
-    const absl::Status s = ParseLine(line, file_name, line_no, pool, services, policy.rules_);
+    const absl::Status s =
+        ParseLine(line, file_name, line_no, pool, services, others, policy.rules_);
     if (!s.ok()) return s;
   }
   return policy;
@@ -106,7 +109,7 @@ absl::StatusOr<Policy> Policy::Parse(const std::string& text, const std::string&
 
 absl::StatusOr<Policy> Policy::Load(const std::string& path,
                                     const google::protobuf::DescriptorPool& pool,
-                                    const std::set<std::string>& services) {
+                                    const std::set<std::string>& services, Others others) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::NotFoundError(
@@ -117,7 +120,7 @@ absl::StatusOr<Policy> Policy::Load(const std::string& path,
   if (in.bad()) {
     return absl::UnavailableError(absl::StrCat("cannot read policy file ", path));
   }
-  return Parse(text.str(), path, pool, services);
+  return Parse(text.str(), path, pool, services, others);
 }
 
 bool Policy::Allows(const std::string& method, const helhed::common::v1::Principal& p) const {
@@ -163,4 +166,4 @@ std::string RoleName(helhed::common::v1::Role role) {
   return absl::AsciiStrToLower(absl::StripPrefix(full, kRolePrefix));
 }
 
-}  // namespace helhed::gateway
+}  // namespace helhed::auth
