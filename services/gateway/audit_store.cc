@@ -54,8 +54,11 @@ absl::Status AuditStore::Record(const v1::AuditEvent& event,
                                 const std::vector<std::string>& citizens) {
   if (citizens.empty()) return absl::OkStatus();
   const absl::Time deadline = absl::Now() + options_.timeout;
+  std::vector<std::string> ids;
+  ids.reserve(citizens.size());
+  for (size_t i = 0; i < citizens.size(); ++i) ids.push_back(store::NewId());
   auto pending = std::make_shared<Pending>(
-      Pending{&event, &citizens, absl::OkStatus(), State::kQueued, false});
+      Pending{&event, &citizens, std::move(ids), absl::OkStatus(), State::kQueued, false});
   Pending& me = *pending;
   absl::MutexLock lock(&mu_);
   if (stopping_) return absl::UnavailableError("the audit trail is closing");
@@ -127,9 +130,10 @@ absl::Status AuditStore::Commit(const std::vector<PendingPtr>& batch) {
       }
     }
     for (const Pending* p : live) {
-      for (const auto& citizen : *p->citizens) {
+      for (size_t i = 0; i < p->citizens->size(); ++i) {
+        const std::string& citizen = (*p->citizens)[i];
         v1::AuditEvent e = *p->event;
-        e.set_id(store::NewId());
+        e.set_id(p->ids[i]);
         e.set_citizen_id(citizen);
         HELHED_RETURN_IF_ERROR(
             c.Execute("INSERT INTO audit_events (id, municipality, citizen_id, subject,"

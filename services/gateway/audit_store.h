@@ -68,6 +68,10 @@ class AuditStore {
   struct Pending {
     const v1::AuditEvent* event;
     const std::vector<std::string>* citizens;
+    // One new event id per citizen, drawn on the caller's thread (the
+    // committer thread lives as long as the process and draws no random
+    // numbers of its own).
+    std::vector<std::string> ids;
     absl::Status status;
     State state = State::kQueued;
     bool done = false;
