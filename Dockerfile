@@ -34,7 +34,8 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHELHED_WER
 ############################ runtime ############################
 FROM debian:12-slim
 # Exactly the runtime packages of the shared libraries the binaries link
-# (ldd + dpkg -S; tests/deploy/check_image_libs.sh keeps this list honest).
+# (ldd + dpkg -S; tests/deploy/check_image_libs.sh keeps this list honest),
+# and tzdata: dates are Danish dates, Europe/Copenhagen (common/calendar).
 # libc6 comes with the base image.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -57,6 +58,7 @@ RUN apt-get update \
       libsqlite3-0 \
       libssl3 \
       libstdc++6 \
+      tzdata \
       zlib1g \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 helhed \

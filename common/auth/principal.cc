@@ -3,13 +3,17 @@
 #include <openssl/rand.h>
 
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/i18n/catalogue.h"
+#include "common/status/field_violations.h"
 
 namespace helhed::auth {
 
@@ -34,13 +38,14 @@ absl::StatusOr<Principal> DecodePrincipal(absl::string_view encoded) {
   Principal principal;
   if (encoded.size() > 4096 || !absl::Base64Unescape(encoded, &bytes) ||
       !principal.ParseFromString(bytes)) {
-    return absl::UnauthenticatedError("malformed principal");
+    return TextError(absl::StatusCode::kUnauthenticated, i18n::Later("common.auth.malformed"));
   }
   if (principal.subject().empty() || principal.subject().size() > 256) {
-    return absl::UnauthenticatedError("principal has no subject");
+    return TextError(absl::StatusCode::kUnauthenticated, i18n::Later("common.auth.no_subject"));
   }
   if (!IsMunicipalityCode(principal.municipality_code())) {
-    return absl::UnauthenticatedError("principal has no valid municipality code");
+    return TextError(absl::StatusCode::kUnauthenticated,
+                     i18n::Later("common.auth.no_municipality"));
   }
   return principal;
 }
@@ -56,9 +61,13 @@ const std::string& VerdictNonce() {
 }
 
 std::string MakeVerdict(const absl::Status& status, const Principal* principal) {
+  // A catalogue text travels as "@<id>", so that the handler can write it in
+  // the caller's language (the refusals have no arguments).
+  std::optional<i18n::Text> text = MessageTextOf(status);
   return absl::StrCat(VerdictNonce(), ":", static_cast<int>(status.code()), ":",
                       principal != nullptr ? EncodePrincipal(*principal) : "", ":",
-                      status.message());
+                      text.has_value() && text->args.empty() ? absl::StrCat("@", text->id)
+                                                             : std::string(status.message()));
 }
 
 absl::StatusOr<Principal> PrincipalFromContext(const grpc::ServerContextBase& context) {
@@ -72,11 +81,14 @@ absl::StatusOr<Principal> PrincipalFromContext(const grpc::ServerContextBase& co
       continue;
     }
     if (code != 0) {
+      if (absl::StartsWith(parts[3], "@")) {
+        return TextError(static_cast<absl::StatusCode>(code), i18n::Later(parts[3].substr(1)));
+      }
       return absl::Status(static_cast<absl::StatusCode>(code), parts[3]);
     }
     return DecodePrincipal(parts[2]);
   }
-  return absl::UnauthenticatedError("no principal: call through the gateway");
+  return TextError(absl::StatusCode::kUnauthenticated, i18n::Later("common.auth.no_principal"));
 }
 
 void AttachPrincipal(grpc::ClientContext* context, const Principal& principal) {

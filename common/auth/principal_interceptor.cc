@@ -5,6 +5,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
+#include "common/i18n/catalogue.h"
+#include "common/status/field_violations.h"
 
 namespace helhed::auth {
 namespace {
@@ -35,11 +37,14 @@ class PrincipalInterceptor final : public grpc::experimental::Interceptor {
                     const std::string& method) const {
     const auto range = md.equal_range(grpc::string_ref(kPrincipalMetadataKey));
     if (range.first == range.second) {
-      return MakeVerdict(absl::UnauthenticatedError("no principal: call through the gateway"),
-                         nullptr);
+      return MakeVerdict(
+          TextError(absl::StatusCode::kUnauthenticated, i18n::Later("common.auth.no_principal")),
+          nullptr);
     }
     if (std::next(range.first) != range.second) {
-      return MakeVerdict(absl::UnauthenticatedError("more than one principal"), nullptr);
+      return MakeVerdict(TextError(absl::StatusCode::kUnauthenticated,
+                                   i18n::Later("common.auth.several_principals")),
+                         nullptr);
     }
     const grpc::string_ref& token = range.first->second;
     auto principal =
@@ -48,8 +53,9 @@ class PrincipalInterceptor final : public grpc::experimental::Interceptor {
       return MakeVerdict(principal.status(), nullptr);
     }
     if (!policy_->Allows(method, *principal)) {
-      return MakeVerdict(absl::PermissionDeniedError("your roles do not allow this call"),
-                         &*principal);
+      return MakeVerdict(
+          TextError(absl::StatusCode::kPermissionDenied, i18n::Later("common.auth.roles_deny")),
+          &*principal);
     }
     return MakeVerdict(absl::OkStatus(), &*principal);
   }

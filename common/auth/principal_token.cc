@@ -17,6 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/i18n/catalogue.h"
+#include "common/status/field_violations.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -138,34 +140,34 @@ std::string PrincipalKey::Sign(const Principal& principal, absl::string_view aud
 absl::StatusOr<Principal> PrincipalKey::Verify(absl::string_view token, absl::string_view audience,
                                                absl::Time now) const {
   if (token.size() > kMaxTokenBytes) {
-    return absl::UnauthenticatedError("principal too large");
+    return TextError(absl::StatusCode::kUnauthenticated, i18n::Later("common.auth.too_large"));
   }
   const size_t last_dot = token.rfind('.');
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (parts.size() != 4 || last_dot == absl::string_view::npos) {
-    return absl::UnauthenticatedError("principal is not signed");
+    return TextError(absl::StatusCode::kUnauthenticated, i18n::Later("common.auth.not_signed"));
   }
   std::string mac;
   if (!absl::WebSafeBase64Unescape(parts[3], &mac) || mac.size() != 32) {
-    return absl::UnauthenticatedError("principal is not signed");
+    return TextError(absl::StatusCode::kUnauthenticated, i18n::Later("common.auth.not_signed"));
   }
   const std::string expected = Mac(token.substr(0, last_dot));
   if (CRYPTO_memcmp(expected.data(), mac.data(), expected.size()) != 0) {
-    return absl::UnauthenticatedError("principal signature does not verify");
+    return TextError(absl::StatusCode::kUnauthenticated, i18n::Later("common.auth.bad_signature"));
   }
   bool for_us = false;
   for (absl::string_view a : absl::StrSplit(parts[1], '+')) {
     if (a == audience) for_us = true;
   }
   if (!for_us) {
-    return absl::UnauthenticatedError("principal is meant for another service");
+    return TextError(absl::StatusCode::kUnauthenticated, i18n::Later("common.auth.other_service"));
   }
   int64_t expiry_ms = 0;
   if (!absl::SimpleAtoi(parts[2], &expiry_ms)) {
-    return absl::UnauthenticatedError("principal has no valid expiry");
+    return TextError(absl::StatusCode::kUnauthenticated, i18n::Later("common.auth.no_expiry"));
   }
   if (now > absl::FromUnixMillis(expiry_ms) + kPrincipalClockLeeway) {
-    return absl::UnauthenticatedError("principal has expired");
+    return TextError(absl::StatusCode::kUnauthenticated, i18n::Later("common.auth.expired"));
   }
   return DecodePrincipal(parts[0]);
 }

@@ -128,6 +128,26 @@ const std::vector<Option>& Options() {
          c.max_connection_age_grace = absl::Seconds(s);
          return true;
        }},
+      {"migrate-only", "HELHED_MIGRATE_ONLY",
+       "apply the store's migrations and exit 0 (a pre-upgrade Job); true or false",
+       [](ServerConfig& c, const std::string& v) {
+         if (v == "true" || v == "1") {
+           c.migrate_only = true;
+         } else if (v == "false" || v == "0") {
+           c.migrate_only = false;
+         } else {
+           return false;
+         }
+         return true;
+       }},
+      {"migrate-lock-timeout-seconds", "HELHED_MIGRATE_LOCK_TIMEOUT_SECONDS",
+       "how long start-up waits while another process migrates the database (1-86400)",
+       [](ServerConfig& c, const std::string& v) {
+         int s;
+         if (!SetInt(s, v, 1, 86400)) return false;
+         c.migrate_lock_timeout = absl::Seconds(s);
+         return true;
+       }},
   };
   return *opts;
 }
@@ -166,6 +186,8 @@ absl::StatusOr<ServerConfig> LoadConfig(int argc, char** argv, ServerConfig defa
     if (eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
+    } else if (name == "migrate-only") {
+      value = "true";  // a switch: the next argument is not its value
     } else if (i + 1 < argc) {
       value = argv[++i];
     }

@@ -27,6 +27,10 @@
 //   (0: never; default 30)
 //   --max-connection-age-grace-seconds HELHED_MAX_CONNECTION_AGE_GRACE_SECONDS  how long calls
 //   in flight on such a connection may still run (default 10)
+//   --migrate-only       HELHED_MIGRATE_ONLY          apply the store's migrations and exit 0 (a
+//   pre-upgrade Job); a bare switch, or =true/=false
+//   --migrate-lock-timeout-seconds HELHED_MIGRATE_LOCK_TIMEOUT_SECONDS  how long start-up waits
+//   while another process migrates the same database (1-86400, default 300)
 #ifndef HELHED_COMMON_SERVER_CONFIG_H_
 #define HELHED_COMMON_SERVER_CONFIG_H_
 
@@ -63,6 +67,10 @@ struct ServerConfig {
   // came up later get their share of the calls.
   absl::Duration max_connection_age = absl::Seconds(30);
   absl::Duration max_connection_age_grace = absl::Seconds(10);
+  // Migrate the store, then exit (no servers start).
+  bool migrate_only = false;
+  // store::StoreOptions::migrate_lock_timeout.
+  absl::Duration migrate_lock_timeout = absl::Seconds(300);
 };
 
 // Parses argv and the environment over `defaults`. --help prints usage and

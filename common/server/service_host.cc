@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -24,6 +25,7 @@
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/impl/server_builder_option.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
@@ -163,6 +165,19 @@ absl::Status LoadPrincipalCheck(const ServerConfig& cfg,
   return absl::OkStatus();
 }
 
+// Leaves grpc's reflection plugin out of a server whose services bring
+// their own (Runtime::own_reflection).
+class WithoutReflectionPlugin final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    const std::string name = grpc::reflection::ProtoServerReflectionPlugin().name();
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [&](const auto& p) { return p->name() == name; }),
+                   plugins->end());
+  }
+};
+
 // What both servers (RunService's and InProcessHost's) register, and how:
 // the services, the runtime's generic service, the metrics/log interceptor
 // and the message size limit.
@@ -173,6 +188,9 @@ void Register(grpc::ServerBuilder& builder, std::vector<RegisteredService>& serv
   }
   if (runtime.generic_service != nullptr) {
     builder.RegisterCallbackGenericService(runtime.generic_service);
+  }
+  if (runtime.own_reflection) {
+    builder.SetOption(std::make_unique<WithoutReflectionPlugin>());
   }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   // The principal's verdict first: the handlers read it.
@@ -227,26 +245,43 @@ int RunService(ServerConfig defaults, int argc, char** argv,
 
   auto registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<prometheus::Exposer> exposer;
-  try {
-    exposer = std::make_unique<prometheus::Exposer>(cfg.metrics_listen, 2);
-  } catch (const std::exception& e) {
-    log::Error("cannot serve metrics",
-               log::Fields(svc).Str("address", cfg.metrics_listen).Str("error", e.what()));
-    return 1;
+  if (!cfg.migrate_only) {  // a migration Job serves nothing
+    try {
+      exposer = std::make_unique<prometheus::Exposer>(cfg.metrics_listen, 2);
+    } catch (const std::exception& e) {
+      log::Error("cannot serve metrics",
+                 log::Fields(svc).Str("address", cfg.metrics_listen).Str("error", e.what()));
+      return 1;
+    }
+    exposer->RegisterCollectable(registry);
   }
-  exposer->RegisterCollectable(registry);
   store::StoreMetrics store_metrics(*registry);
 
   store::StoreOptions store_options;
   store_options.pool_size = cfg.store_pool;
   store_options.metrics = &store_metrics;
+  store_options.migrate_lock_timeout = cfg.migrate_lock_timeout;
+  // Lock names carry the database's name or file, never personal data.
+  store_options.on_migrate_wait = [&svc](const std::string& lock) {
+    log::Info("waiting for another process's migration", log::Fields(svc).Str("lock", lock));
+  };
   std::unique_ptr<store::Database> db;
   const absl::Time give_up = absl::Now() + absl::Seconds(60);
   while (true) {
     auto opened = store::Database::Open(cfg.store_url, store_options);
     if (opened.ok()) {
       db = *std::move(opened);
-      absl::Status migrated = db->Migrate(migrations);
+      store::MigrationReport report;
+      absl::Status migrated = db->Migrate(migrations, &report);
+      if (migrated.ok() || !report.applied.empty()) {
+        log::Info(migrated.ok() ? "migrated" : "migrated partly",
+                  log::Fields(svc)
+                      .Str("applied",
+                           report.applied.empty() ? "none" : absl::StrJoin(report.applied, ","))
+                      .Str("lock", report.lock)
+                      .Str("waited", report.waited ? "yes" : "no")
+                      .Num("wait_seconds", absl::ToDoubleSeconds(report.wait_time)));
+      }
       if (migrated.ok()) {
         break;
       }
@@ -261,6 +296,11 @@ int RunService(ServerConfig defaults, int argc, char** argv,
                  log::Fields(svc).Str("error", std::string(error.message())));
     db.reset();
     absl::SleepFor(absl::Seconds(1));
+  }
+  if (cfg.migrate_only) {
+    db->Close();
+    log::Info("migrate-only: store migrated, exiting", svc);
+    return 0;
   }
 
   WorkPool pool(cfg.workers);

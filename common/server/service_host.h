@@ -72,6 +72,11 @@ struct Runtime {
   // messages name such records: the server then refuses to start without
   // it, or when it misses a kind. Owned by the factory's caller.
   const audit::CitizenResolver* citizen_resolver = nullptr;
+  // True when the factory's services include server reflection themselves
+  // (grpc.reflection.v1alpha and v1, e.g. the gateway's, which describes the
+  // services behind it): grpc's reflection plugin, which lists only the
+  // services registered here, is then left out of the server.
+  bool own_reflection = false;
 };
 
 // The grpc.health.v1 service name for liveness probes: SERVING from the

@@ -1,5 +1,8 @@
 // Serving one unary call of the callback API: resolve the caller, run the
-// handler body on the work pool (store calls block), map its status once.
+// handler body on the work pool (store calls block), map its status once
+// (field violations in the caller's language: common/i18n/language.h).
+// A handler that composes texts reads the language itself with
+// i18n::LanguageOf(*ctx) before the lambda.
 //
 //   grpc::ServerUnaryReactor* GetPlan(grpc::CallbackServerContext* ctx,
 //                                     const GetPlanRequest* req, GetPlanResponse* resp) override {
@@ -14,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "common/auth/principal.h"
+#include "common/i18n/call_language.h"
 #include "common/observability/log.h"
 #include "common/server/work_pool.h"
 #include "common/status/grpc_status.h"
@@ -30,10 +34,11 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* ctx, WorkPool&
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   absl::StatusOr<auth::Principal> principal = auth::PrincipalFromContext(*ctx);
   if (!principal.ok()) {
-    reactor->Finish(ToGrpcStatus(principal.status()));
+    reactor->Finish(ToGrpcStatus(principal.status(), i18n::LanguageOf(*ctx)));
     return reactor;
   }
-  pool.Submit([ctx, reactor, fn = std::move(fn), p = std::move(*principal)]() mutable {
+  const i18n::Language language = i18n::LanguageOf(*ctx);
+  pool.Submit([ctx, reactor, language, fn = std::move(fn), p = std::move(*principal)]() mutable {
     if (ctx->IsCancelled()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the caller"));
       return;
@@ -43,7 +48,7 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* ctx, WorkPool&
         status.code() == absl::StatusCode::kUnknown) {
       LogInternalError(ctx, status);
     }
-    reactor->Finish(ToGrpcStatus(status));
+    reactor->Finish(ToGrpcStatus(status, language));
   });
   return reactor;
 }
@@ -56,14 +61,14 @@ grpc::ServerUnaryReactor* ServeUnaryInline(grpc::CallbackServerContext* ctx, Fn 
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   absl::StatusOr<auth::Principal> principal = auth::PrincipalFromContext(*ctx);
   if (!principal.ok()) {
-    reactor->Finish(ToGrpcStatus(principal.status()));
+    reactor->Finish(ToGrpcStatus(principal.status(), i18n::LanguageOf(*ctx)));
     return reactor;
   }
   absl::Status status = fn(static_cast<const auth::Principal&>(*principal));
   if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
     LogInternalError(ctx, status);
   }
-  reactor->Finish(ToGrpcStatus(status));
+  reactor->Finish(ToGrpcStatus(status, i18n::LanguageOf(*ctx)));
   return reactor;
 }
 

@@ -9,7 +9,7 @@
 
 namespace helhed {
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
+grpc::Status ToGrpcStatus(const absl::Status& status, i18n::Language language) {
   if (status.ok()) {
     return grpc::Status::OK;
   }
@@ -20,6 +20,11 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.code() == absl::StatusCode::kInternal || status.code() == absl::StatusCode::kUnknown) {
     message = "internal error";
   }
+  if (std::optional<i18n::Text> text = MessageTextOf(status);
+      text.has_value() && status.code() != absl::StatusCode::kInternal &&
+      status.code() != absl::StatusCode::kUnknown) {
+    message = TruncateUtf8(i18n::Render(language, *text), kMaxStatusMessageBytes);
+  }
   auto payload = status.GetPayload(kBadRequestPayloadUrl);
   if (!payload.has_value()) {
     return grpc::Status(code, message);
@@ -28,8 +33,24 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   details.set_code(static_cast<int>(status.code()));
   google::rpc::BadRequest bad;
   if (bad.ParseFromString(std::string(*payload))) {
-    if (static_cast<size_t>(bad.field_violations_size()) > kMaxReportedViolations ||
-        bad.ByteSizeLong() > kMaxViolationDetailsBytes) {
+    if (status.GetPayload(kViolationTextsPayloadUrl).has_value()) {
+      // Written again in the caller's language, the same violations with
+      // the same count of those not listed.
+      FieldViolations again;
+      for (FieldViolation& v : FieldViolationsOf(status)) {
+        if (v.text.has_value()) {
+          again.Add(std::move(v.field), std::move(*v.text));
+        } else {
+          again.Add(std::move(v.field), std::move(v.description));
+        }
+      }
+      const size_t total = ViolationTotalOf(status);
+      if (total > again.total()) again.AddDropped(total - again.total());
+      const absl::Status rendered = again.ToStatus(language);
+      message = std::string(rendered.message());
+      bad.ParseFromString(std::string(*rendered.GetPayload(kBadRequestPayloadUrl)));
+    } else if (static_cast<size_t>(bad.field_violations_size()) > kMaxReportedViolations ||
+               bad.ByteSizeLong() > kMaxViolationDetailsBytes) {
       FieldViolations capped;
       for (const auto& fv : bad.field_violations()) {
         capped.Add(fv.field(), fv.description());

@@ -3,6 +3,7 @@
 #define HELHED_COMMON_STATUS_GRPC_STATUS_H_
 
 #include "absl/status/status.h"
+#include "common/i18n/language.h"
 #include "grpcpp/support/status.h"
 
 namespace helhed {
@@ -11,7 +12,10 @@ namespace helhed {
 // google.rpc.Status with a BadRequest detail in the error details.
 // INTERNAL and UNKNOWN messages are replaced by a generic text so that no
 // store detail leaks to callers (the original is logged by the caller).
-grpc::Status ToGrpcStatus(const absl::Status& status);
+// Field violations made from catalogue texts are written in `language`
+// (the caller's: i18n::LanguageOf(ctx)), the rest as they are.
+grpc::Status ToGrpcStatus(const absl::Status& status,
+                          i18n::Language language = i18n::Language::kDanish);
 
 // The reverse, for clients: keeps BadRequest details as a payload.
 absl::Status FromGrpcStatus(const grpc::Status& status);

@@ -127,11 +127,9 @@ bool IsValidDate(const google::type::Date& d) {
   return d.day() <= days;
 }
 
-int DateKey(const google::type::Date& d) { return d.year() * 10000 + d.month() * 100 + d.day(); }
-
 void Validator::Title(const std::string& field, absl::string_view value, long max) {
   if (IsBlank(value)) {
-    v_.Add(field, "is required");
+    v_.Add(field, i18n::Later("validation.field.required"));
     return;
   }
   Line(field, value, max);
@@ -140,32 +138,32 @@ void Validator::Title(const std::string& field, absl::string_view value, long ma
 void Validator::Line(const std::string& field, absl::string_view value, long max) {
   const long n = Utf8Length(value);
   if (n < 0) {
-    v_.Add(field, "is not valid UTF-8");
+    v_.Add(field, i18n::Later("validation.text.not_utf8"));
   } else if (n > max) {
-    v_.Add(field, absl::StrCat("must be at most ", max, " characters"));
+    v_.Add(field, i18n::Later("validation.text.max_chars", {{"max", absl::StrCat(max)}}));
   } else if (HasControl(value, /*multiline=*/false)) {
-    v_.Add(field, "must not contain control characters");
+    v_.Add(field, i18n::Later("validation.text.control"));
   }
 }
 
 void Validator::Text(const std::string& field, absl::string_view value, long max, bool required) {
   if (required && IsBlank(value)) {
-    v_.Add(field, "is required");
+    v_.Add(field, i18n::Later("validation.field.required"));
     return;
   }
   const long n = Utf8Length(value);
   if (n < 0) {
-    v_.Add(field, "is not valid UTF-8");
+    v_.Add(field, i18n::Later("validation.text.not_utf8"));
   } else if (n > max) {
-    v_.Add(field, absl::StrCat("must be at most ", max, " characters"));
+    v_.Add(field, i18n::Later("validation.text.max_chars", {{"max", absl::StrCat(max)}}));
   } else if (HasControl(value, /*multiline=*/true)) {
-    v_.Add(field, "must not contain control characters other than newlines and tabs");
+    v_.Add(field, i18n::Later("validation.text.control_multiline"));
   }
 }
 
 bool Validator::MaxItems(const std::string& field, int size, int max) {
   if (size > max) {
-    v_.Add(field, absl::StrCat("must have at most ", max, " items"));
+    v_.Add(field, i18n::Later("validation.list.max_items", {{"max", absl::StrCat(max)}}));
     return false;
   }
   return true;
@@ -175,7 +173,7 @@ void Validator::Lines(const std::string& field,
                       const google::protobuf::RepeatedPtrField<std::string>& values, int max_items,
                       long max_len) {
   if (values.size() > max_items) {
-    v_.Add(field, absl::StrCat("must have at most ", max_items, " items"));
+    v_.Add(field, i18n::Later("validation.list.max_items", {{"max", absl::StrCat(max_items)}}));
     return;
   }
   for (int i = 0; i < values.size(); ++i) {
@@ -186,12 +184,12 @@ void Validator::Lines(const std::string& field,
 void Validator::Enum(const std::string& field, int value, bool (*is_valid)(int), bool required) {
   if (value == 0) {
     if (required) {
-      v_.Add(field, "is required");
+      v_.Add(field, i18n::Later("validation.field.required"));
     }
     return;
   }
   if (!is_valid(value)) {
-    v_.Add(field, absl::StrCat("has no value ", value));
+    v_.Add(field, i18n::Later("validation.enum.no_value", {{"value", absl::StrCat(value)}}));
   }
 }
 
@@ -199,16 +197,16 @@ void Validator::EnumList(const std::string& field,
                          const google::protobuf::RepeatedField<int>& values, bool (*is_valid)(int),
                          int max_items) {
   if (values.size() > max_items) {
-    v_.Add(field, absl::StrCat("must have at most ", max_items, " items"));
+    v_.Add(field, i18n::Later("validation.list.max_items", {{"max", absl::StrCat(max_items)}}));
     return;
   }
   std::set<int> seen;
   for (int i = 0; i < values.size(); ++i) {
     const std::string f = absl::StrCat(field, "[", i, "]");
     if (values[i] == 0 || !is_valid(values[i])) {
-      v_.Add(f, absl::StrCat("has no value ", values[i]));
+      v_.Add(f, i18n::Later("validation.enum.no_value", {{"value", absl::StrCat(values[i])}}));
     } else if (!seen.insert(values[i]).second) {
-      v_.Add(f, "is a duplicate");
+      v_.Add(f, i18n::Later("validation.field.duplicate"));
     }
   }
 }
@@ -218,7 +216,7 @@ void Validator::Year(const std::string& field, int year, bool required) {
     return;
   }
   if (year < 1900 || year > 2200) {
-    v_.Add(field, "must be a year between 1900 and 2200");
+    v_.Add(field, i18n::Later("validation.date.year"));
   }
 }
 
@@ -226,7 +224,7 @@ void Validator::Period(const std::string& field, bool present,
                        const helhed::common::v1::YearPeriod& p, bool required) {
   if (!present) {
     if (required) {
-      v_.Add(field, "is required");
+      v_.Add(field, i18n::Later("validation.field.required"));
     }
     return;
   }
@@ -234,7 +232,8 @@ void Validator::Period(const std::string& field, bool present,
   Year(field + ".start_year", p.start_year(), true);
   Year(field + ".end_year", p.end_year(), true);
   if (v_.violations().size() == before && p.end_year() < p.start_year()) {
-    v_.Add(field + ".end_year", "must not be before start_year");
+    v_.Add(field + ".end_year",
+           i18n::Later("validation.date.not_before", {{"other", "start_year"}}));
   }
 }
 
@@ -242,52 +241,50 @@ void Validator::Date(const std::string& field, bool present, const google::type:
                      bool required) {
   if (!present) {
     if (required) {
-      v_.Add(field, "is required");
+      v_.Add(field, i18n::Later("validation.field.required"));
     }
     return;
   }
   if (!IsValidDate(d)) {
-    v_.Add(field, "must be a valid date between 1900 and 2200");
+    v_.Add(field, i18n::Later("validation.date.valid"));
   }
 }
 
 void Validator::NotBefore(const std::string& field, const google::type::Date& later,
                           const google::type::Date& earlier) {
   if (IsValidDate(later) && IsValidDate(earlier) && DateKey(later) < DateKey(earlier)) {
-    v_.Add(field, "must not be before the start");
+    v_.Add(field, i18n::Later("validation.date.not_before_start"));
   }
 }
 
 void Validator::Id(const std::string& field, absl::string_view value, bool required) {
   if (value.empty()) {
     if (required) {
-      v_.Add(field, "is required");
+      v_.Add(field, i18n::Later("validation.field.required"));
     }
     return;
   }
   if (value.size() > 40 || !IsIdChars(value)) {
-    v_.Add(field, "is not a valid id");
+    v_.Add(field, i18n::Later("validation.id.invalid"));
   }
 }
 
 void Validator::CitizenId(const std::string& field, absl::string_view value) {
   if (value.empty()) {
-    v_.Add(field, "is required");
+    v_.Add(field, i18n::Later("validation.field.required"));
   } else if (value.size() > 64 || !IsIdChars(value)) {
-    v_.Add(field,
-           "must be 1-64 characters of letters, digits, '-' and '_' (a pseudonymous id, never a "
-           "CPR number)");
+    v_.Add(field, i18n::Later("validation.id.citizen"));
   }
 }
 
 void Validator::RequestId(const std::string& field, absl::string_view value) {
   if (value.size() > 128) {
-    v_.Add(field, "must be at most 128 characters");
+    v_.Add(field, i18n::Later("validation.text.max_chars", {{"max", "128"}}));
     return;
   }
   for (char c : value) {
     if (c < 0x21 || c > 0x7e) {
-      v_.Add(field, "must be printable ASCII without spaces");
+      v_.Add(field, i18n::Later("validation.text.printable_ascii"));
       return;
     }
   }
@@ -295,19 +292,20 @@ void Validator::RequestId(const std::string& field, absl::string_view value) {
 
 void Validator::SdgTarget(const std::string& field, absl::string_view code) {
   if (!IsSdgTarget(code)) {
-    v_.Add(field, "must be one of the 169 SDG targets, such as \"10.2\" or \"1.a\"");
+    v_.Add(field, i18n::Later("validation.id.sdg_target"));
   }
 }
 
 void Validator::Range(const std::string& field, long value, long lo, long hi) {
   if (value < lo || value > hi) {
-    v_.Add(field, absl::StrCat("must be between ", lo, " and ", hi));
+    v_.Add(field, i18n::Later("validation.number.between",
+                              {{"min", absl::StrCat(lo)}, {"max", absl::StrCat(hi)}}));
   }
 }
 
 void Validator::Finite(const std::string& field, double value) {
   if (!std::isfinite(value)) {
-    v_.Add(field, "must be a finite number");
+    v_.Add(field, i18n::Later("validation.number.finite"));
   }
 }
 

@@ -11,8 +11,11 @@
 #define HELHED_COMMON_STATUS_VALIDATION_H_
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
+#include "common/calendar/calendar.h"
+#include "common/i18n/catalogue.h"
 #include "common/status/field_violations.h"
 #include "google/protobuf/repeated_field.h"
 #include "google/type/date.pb.h"
@@ -24,8 +27,8 @@ namespace helhed {
 // valid UTF-8.
 long Utf8Length(absl::string_view s);
 
-// A date as yyyymmdd (0 for an unset date), for comparisons and storage.
-int DateKey(const google::type::Date& d);
+// A date as yyyymmdd (0 for an unset date): common/calendar.
+using calendar::DateKey;
 bool IsValidDate(const google::type::Date& d);
 
 // True if `code` is one of the 169 targets of the UN Sustainable
@@ -48,8 +51,8 @@ class Validator {
   // Multi-line text (newlines and tabs allowed); required means not blank.
   void Text(const std::string& field, absl::string_view value, long max, bool required = false);
   // The item limit of a repeated field, checked before its items are: true
-  // if `size` <= `max`, else one violation naming the field ("must have at
-  // most <max> items") and false (then check no item: a request with
+  // if `size` <= `max`, else one violation naming the field
+  // (validation.list.max_items) and false (then check no item: a request with
   // 100,000 items must cost one violation, not 100,000).
   bool MaxItems(const std::string& field, int size, int max);
   void Lines(const std::string& field,
@@ -82,7 +85,9 @@ class Validator {
   void Range(const std::string& field, long value, long lo, long hi);
   void Finite(const std::string& field, double value);
 
-  void Add(const std::string& field, const std::string& description) { v_.Add(field, description); }
+  // A violation of a rule of the caller's own, as a catalogue text
+  // (i18n::Later("validation.<topic>.<name>", {args})).
+  void Add(const std::string& field, i18n::Text text) { v_.Add(field, std::move(text)); }
 
  private:
   FieldViolations& v_;

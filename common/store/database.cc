@@ -66,6 +66,27 @@ class InstrumentedConnection final : public Connection {
   StoreMetrics* metrics_;
 };
 
+// GET_LOCK waits at most this long per call, well within the connection's
+// read timeout (MysqlConnection::kReadWriteTimeoutSeconds); the call is
+// repeated until migrate_lock_timeout.
+constexpr absl::Duration kMigrationLockPoll = absl::Seconds(5);
+
+// MySQL's longest user-level lock name.
+constexpr size_t kMaxLockName = 64;
+
+// "helhed_migrate_<database>": named locks are per server, so the name
+// carries the database. A name over MySQL's limit keeps a prefix and a hash
+// of the database name (FNV-1a, the same in every build).
+std::string MysqlMigrationLockName(const std::string& database) {
+  std::string name = absl::StrCat("helhed_migrate_", database);
+  if (name.size() <= kMaxLockName) return name;
+  uint64_t hash = 14695981039346656037ull;
+  for (const unsigned char c : database) {
+    hash = (hash ^ c) * 1099511628211ull;
+  }
+  return absl::StrCat(name.substr(0, kMaxLockName - 17), "_", absl::Hex(hash, absl::kZeroPad16));
+}
+
 struct Version {
   int number = 0;
   std::string dialect;  // "", "sqlite" or "mysql"
@@ -213,7 +234,93 @@ absl::Status Database::Ping() {
   return Run([](Connection& c) { return c.Ping(); });
 }
 
-absl::Status Database::Migrate(const std::vector<MigrationFile>& files) {
+void Database::NoteMigrationWait(MigrationReport& report) {
+  if (report.waited) return;
+  report.waited = true;
+  if (options_.on_migrate_wait) options_.on_migrate_wait(report.lock);
+}
+
+absl::Status Database::MigrationLockTimeout(const MigrationReport& report) const {
+  return absl::DeadlineExceededError(absl::StrCat(
+      "timed out after ", absl::FormatDuration(options_.migrate_lock_timeout),
+      " waiting for the migration lock ", report.lock,
+      ": another process holds it, most likely migrating this database (the lock is freed "
+      "when that run ends or its connection closes); for a long migration raise "
+      "--migrate-lock-timeout-seconds"));
+}
+
+absl::Status Database::TakeMysqlMigrationLock(Connection& conn, MigrationReport& report) {
+  const absl::Time start = absl::Now();
+  const absl::Time deadline = start + options_.migrate_lock_timeout;
+  for (bool first = true;; first = false) {
+    // The first try does not wait, so that a wait is noticed (and logged)
+    // as it starts.
+    const absl::Duration left = std::max(deadline - absl::Now(), absl::ZeroDuration());
+    const double wait_seconds =
+        first ? 0.0 : absl::ToDoubleSeconds(std::min(left, kMigrationLockPoll));
+    absl::StatusOr<Rows> rows = conn.Query("SELECT GET_LOCK(?, ?)", {report.lock, wait_seconds});
+    if (!rows.ok()) {
+      return absl::Status(rows.status().code(), absl::StrCat("migration lock ", report.lock, ": ",
+                                                             rows.status().message()));
+    }
+    // 1: taken; 0: still held by another session after wait_seconds; NULL:
+    // an error (the session was killed).
+    if (rows->empty() || (*rows)[0].IsNull(0)) {
+      return absl::InternalError(
+          absl::StrCat("migration lock ", report.lock, ": GET_LOCK returned NULL"));
+    }
+    if ((*rows)[0].Int(0) == 1) {
+      if (report.waited) report.wait_time = absl::Now() - start;
+      return absl::OkStatus();
+    }
+    NoteMigrationWait(report);
+    if (absl::Now() >= deadline) {
+      return MigrationLockTimeout(report);
+    }
+  }
+}
+
+absl::Status Database::RunMigrationStep(Connection& conn, MigrationReport& report, const Fn& fn) {
+  const bool sqlite = dialect() == Dialect::kSqlite;
+  const absl::Time start = absl::Now();
+  const absl::Time deadline = start + options_.migrate_lock_timeout;
+  bool busy = false;
+  for (int attempt = 0;; ++attempt) {
+    absl::Status status;
+    {
+      std::optional<absl::MutexLock> writer;
+      if (sqlite) writer.emplace(&sqlite_writer_mu_);
+      // SQLite: BEGIN IMMEDIATE takes the file's write lock, so the check of
+      // schema_migrations, the migration and its record are one step no
+      // other process interleaves with (SQLite's DDL is transactional).
+      status = conn.Begin(/*write=*/true);
+      if (status.ok()) {
+        status = fn(conn);
+        if (status.ok()) status = conn.Commit();
+        if (!status.ok() && !conn.broken()) conn.Rollback().IgnoreError();
+      }
+    }
+    if (!absl::IsAborted(status)) {
+      if (busy) report.wait_time += absl::Now() - start;
+      return status;
+    }
+    if (sqlite) {
+      // The file stayed write-locked for busy_timeout: another process (most
+      // likely migrating too) holds it. Wait for it up to the deadline.
+      busy = true;
+      NoteMigrationWait(report);
+      if (absl::Now() >= deadline) {
+        return MigrationLockTimeout(report);
+      }
+    } else if (attempt >= options_.max_retries) {
+      return status;
+    }
+    absl::SleepFor(absl::Milliseconds(1 << std::min(attempt, 6)));
+  }
+}
+
+absl::Status Database::Migrate(const std::vector<MigrationFile>& files,
+                               MigrationReport* report_out) {
   const std::string mine = dialect() == Dialect::kSqlite ? "sqlite" : "mysql";
   // version -> file, a dialect-specific file winning over a generic one.
   std::map<int, const MigrationFile*> chosen;
@@ -234,37 +341,67 @@ absl::Status Database::Migrate(const std::vector<MigrationFile>& files) {
       specific[v.number] = is_specific;
     }
   }
-  HELHED_RETURN_IF_ERROR(Run([](Connection& c) {
-    return c.ExecuteScript(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER NOT NULL PRIMARY KEY,"
-        " name VARCHAR(200) NOT NULL,"
-        " applied_at BIGINT NOT NULL)");
-  }));
-  for (const auto& [number, file] : chosen) {
-    const int version = number;
-    const MigrationFile* f = file;
-    absl::Status status = Transaction([&](Connection& c) -> absl::Status {
-      HELHED_ASSIGN_OR_RETURN(
-          Rows rows, c.Query("SELECT version FROM schema_migrations WHERE version = ?", {version}));
-      if (!rows.empty()) {
-        return absl::OkStatus();
-      }
-      HELHED_RETURN_IF_ERROR(c.ExecuteScript(f->sql));
-      return c
-          .Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                   {version, f->name, absl::ToUnixSeconds(absl::Now())})
-          .status();
-    });
-    if (status.code() == absl::StatusCode::kAlreadyExists) {
-      continue;  // another replica applied it at the same time
-    }
-    if (!status.ok()) {
-      return absl::Status(status.code(),
-                          absl::StrCat("migration ", f->name, ": ", status.message()));
-    }
+  {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return absl::UnavailableError("store: closed");
   }
-  return absl::OkStatus();
+  MigrationReport report;
+  report.lock = dialect() == Dialect::kSqlite ? absl::StrCat("sqlite write lock of ", url_.path)
+                                              : MysqlMigrationLockName(url_.database);
+  // One connection of its own (not from the pool) for the whole run: on
+  // MySQL the named lock belongs to its session, and it runs the steps.
+  // Destroying it closes the session, which frees the lock on every path.
+  HELHED_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Connect());
+  absl::Status status = [&]() -> absl::Status {
+    if (dialect() == Dialect::kMysql) {
+      HELHED_RETURN_IF_ERROR(TakeMysqlMigrationLock(*conn, report));
+    }
+    HELHED_RETURN_IF_ERROR(RunMigrationStep(*conn, report, [](Connection& c) {
+      return c.ExecuteScript(
+          "CREATE TABLE IF NOT EXISTS schema_migrations ("
+          " version INTEGER NOT NULL PRIMARY KEY,"
+          " name VARCHAR(200) NOT NULL,"
+          " applied_at BIGINT NOT NULL)");
+    }));
+    for (const auto& [number, file] : chosen) {
+      const int version = number;
+      const MigrationFile* f = file;
+      bool applied = false;
+      absl::Status step = RunMigrationStep(*conn, report, [&](Connection& c) -> absl::Status {
+        applied = false;
+        HELHED_ASSIGN_OR_RETURN(
+            Rows rows,
+            c.Query("SELECT version FROM schema_migrations WHERE version = ?", {version}));
+        if (!rows.empty()) {
+          return absl::OkStatus();  // applied before, or by the process this one waited for
+        }
+        HELHED_RETURN_IF_ERROR(c.ExecuteScript(f->sql));
+        HELHED_RETURN_IF_ERROR(
+            c.Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                      {version, f->name, absl::ToUnixSeconds(absl::Now())})
+                .status());
+        applied = true;
+        return absl::OkStatus();
+      });
+      if (step.code() == absl::StatusCode::kAlreadyExists) {
+        // Recorded meanwhile by a process that does not take the lock (a
+        // release before the lock existed).
+        continue;
+      }
+      if (!step.ok()) {
+        return absl::Status(step.code(), absl::StrCat("migration ", f->name, ": ", step.message()));
+      }
+      if (applied) report.applied.push_back(f->name);
+    }
+    return absl::OkStatus();
+  }();
+  if (dialect() == Dialect::kMysql && !conn->broken()) {
+    // Closing the connection below frees the lock anyway; this is prompt.
+    conn->Query("SELECT RELEASE_LOCK(?)", {report.lock}).IgnoreError();
+  }
+  conn.reset();
+  if (report_out != nullptr) *report_out = std::move(report);
+  return status;
 }
 
 void Database::Close() {

@@ -41,6 +41,27 @@ struct StoreOptions {
   int max_retries = 5;
   // Not owned; may be null.
   StoreMetrics* metrics = nullptr;
+  // Migrate(): how long a process waits for the migration lock (another
+  // process migrating the same database) before DEADLINE_EXCEEDED.
+  absl::Duration migrate_lock_timeout = absl::Seconds(300);
+  // Migrate(): called once, on Migrate()'s thread, when the migration lock
+  // is held by another process and this one starts to wait for it; gets the
+  // lock's name (MigrationReport::lock). May be empty.
+  std::function<void(const std::string& lock)> on_migrate_wait;
+};
+
+// What one Migrate() call did, for the start-up log (no personal data).
+struct MigrationReport {
+  // The lock that makes one process the migrating leader:
+  // "helhed_migrate_<database>" (MySQL's GET_LOCK) or
+  // "sqlite write lock of <file>".
+  std::string lock;
+  // The files this process applied, in order (empty: the schema was up to
+  // date, e.g. another replica migrated it while this one waited).
+  std::vector<std::string> applied;
+  // True when another process held the lock and this one waited for it.
+  bool waited = false;
+  absl::Duration wait_time;
 };
 
 // Thread-safe.
@@ -72,8 +93,22 @@ class Database {
   // Round trip on a pooled connection.
   absl::Status Ping();
 
-  // Applies the migrations of this dialect not yet applied.
-  absl::Status Migrate(const std::vector<MigrationFile>& files);
+  // Applies the migrations of this dialect not yet applied, each in its own
+  // transaction that first checks schema_migrations. One process migrates a
+  // database at a time, so replicas starting together never both apply a
+  // version (MySQL DDL commits by itself, so a check alone cannot ensure
+  // that):
+  //   MySQL: the run holds the named lock GET_LOCK('helhed_migrate_<db>') on
+  //     a dedicated connection (outside the pool) that also runs the
+  //     migrations; the server releases it when the run ends or the
+  //     connection or process dies. A waiting process then finds the
+  //     versions applied and skips them.
+  //   SQLite: each step holds the file's write lock (BEGIN IMMEDIATE); a
+  //     busy file is waited for.
+  // Waiting longer than options.migrate_lock_timeout is DEADLINE_EXCEEDED
+  // naming the lock; losing the connection is UNAVAILABLE (retry). `report`
+  // (may be null) gets what this call applied and whether it waited.
+  absl::Status Migrate(const std::vector<MigrationFile>& files, MigrationReport* report = nullptr);
 
   // Closes idle connections and refuses new work (UNAVAILABLE).
   void Close();
@@ -83,6 +118,10 @@ class Database {
   absl::StatusOr<std::unique_ptr<Connection>> Acquire();
   void Release(std::unique_ptr<Connection> conn);
   absl::StatusOr<std::unique_ptr<Connection>> Connect();
+  absl::Status TakeMysqlMigrationLock(Connection& conn, MigrationReport& report);
+  absl::Status RunMigrationStep(Connection& conn, MigrationReport& report, const Fn& fn);
+  absl::Status MigrationLockTimeout(const MigrationReport& report) const;
+  void NoteMigrationWait(MigrationReport& report);
   absl::Status RunTransaction(const Fn& fn, bool write);
   void UpdatePoolMetrics() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

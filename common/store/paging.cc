@@ -21,8 +21,10 @@ absl::StatusOr<int> PageSize(int requested, absl::string_view field) {
     return kDefaultPageSize;
   }
   if (requested < 0 || requested > kMaxPageSize) {
-    return InvalidField(std::string(field), absl::StrCat("must be between 1 and ", kMaxPageSize,
-                                                         " (0 for ", kDefaultPageSize, ")"));
+    return InvalidField(
+        std::string(field),
+        i18n::Later("validation.page.size", {{"max", absl::StrCat(kMaxPageSize)},
+                                             {"default", absl::StrCat(kDefaultPageSize)}}));
   }
   return requested;
 }
@@ -122,7 +124,7 @@ absl::StatusOr<int64_t> PageTokens::Decode(absl::string_view municipality, absl:
   if (token.size() > 200 || !absl::WebSafeBase64Unescape(token, &raw) ||
       absl::WebSafeBase64Escape(raw) != token || raw.size() != 1 + kSivSize + kSeqSize ||
       raw[0] != kTokenVersion) {
-    return InvalidField(std::string(field), "is not a page token of this list");
+    return InvalidField(std::string(field), i18n::Later("validation.page.token"));
   }
   const std::string siv = raw.substr(1, kSivSize);
   const std::string plain = Ctr(siv, raw.substr(1 + kSivSize));
@@ -133,8 +135,7 @@ absl::StatusOr<int64_t> PageTokens::Decode(absl::string_view municipality, absl:
   }
   if (expected.size() != kSivSize || CRYPTO_memcmp(expected.data(), siv.data(), kSivSize) != 0 ||
       seq == 0 || seq > static_cast<uint64_t>(INT64_MAX)) {
-    return InvalidField(std::string(field),
-                        "is not a page token of this list (tampered, or the filters changed)");
+    return InvalidField(std::string(field), i18n::Later("validation.page.token_tampered"));
   }
   return static_cast<int64_t>(seq);
 }

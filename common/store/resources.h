@@ -15,6 +15,8 @@
 //   // Checks references (when check_refs) and returns the row's projection.
 //   static absl::StatusOr<Projection> Prepare(Connection&, const std::string& muni, T&,
 //                                             bool check_refs);
+//   (Validate and Prepare may instead take the write's `now` last: see
+//   ValidateKind below.)
 // T must have id, state, create_time, update_time and etag fields.
 //
 // Each service's schema has, per kind, a table with the columns of
@@ -148,6 +150,48 @@ inline void AddTags(std::vector<std::string>& tags,
 template <typename T>
 struct Kind;
 
+// A kind whose rules depend on the day (e.g. "not in the future", a date
+// stamped on write) takes the write's `now` -- the service's injected clock,
+// never absl::Now() -- as an extra argument:
+//   static void Validate(const T&, absl::Time now, FieldViolations&);
+//   static absl::StatusOr<Projection> Prepare(Connection&, const std::string& muni, T&,
+//                                             bool check_refs, absl::Time now);
+// ValidateKind and PrepareKind call whichever form Kind<T> declares.
+template <typename T, typename = void>
+struct ValidatesAt : std::false_type {};
+template <typename T>
+struct ValidatesAt<
+    T, std::void_t<decltype(Kind<T>::Validate(std::declval<const T&>(), std::declval<absl::Time>(),
+                                              std::declval<FieldViolations&>()))>>
+    : std::true_type {};
+
+template <typename T, typename = void>
+struct PreparesAt : std::false_type {};
+template <typename T>
+struct PreparesAt<T, std::void_t<decltype(Kind<T>::Prepare(
+                         std::declval<Connection&>(), std::declval<const std::string&>(),
+                         std::declval<T&>(), true, std::declval<absl::Time>()))>> : std::true_type {
+};
+
+template <typename T>
+void ValidateKind(const T& m, absl::Time now, FieldViolations& v) {
+  if constexpr (ValidatesAt<T>::value) {
+    Kind<T>::Validate(m, now, v);
+  } else {
+    Kind<T>::Validate(m, v);
+  }
+}
+
+template <typename T>
+absl::StatusOr<Projection> PrepareKind(Connection& c, const std::string& muni, T& m,
+                                       bool check_refs, absl::Time now) {
+  if constexpr (PreparesAt<T>::value) {
+    return Kind<T>::Prepare(c, muni, m, check_refs, now);
+  } else {
+    return Kind<T>::Prepare(c, muni, m, check_refs);
+  }
+}
+
 // Loads one resource of the caller's municipality; NOT_FOUND otherwise.
 template <typename T>
 absl::StatusOr<Loaded<T>> Load(Connection& c, const std::string& muni, const std::string& id,
@@ -160,7 +204,10 @@ absl::StatusOr<Loaded<T>> Load(Connection& c, const std::string& muni, const std
   const std::string& sql = lock ? locking : plain;
   HELHED_ASSIGN_OR_RETURN(Rows rows, c.Query(sql, {muni, id}));
   if (rows.empty()) {
-    return absl::NotFoundError(absl::StrCat(Kind<T>::kName, " ", id, " not found"));
+    // One catalogue text per kind (common.not_found.<kind>), so that the
+    // kind is a word of the caller's language.
+    return TextError(absl::StatusCode::kNotFound,
+                     i18n::Later(absl::StrCat("common.not_found.", Kind<T>::kName), {{"id", id}}));
   }
   Loaded<T> out;
   out.version = rows[0].Int(0);
@@ -179,10 +226,11 @@ absl::StatusOr<Loaded<T>> Require(Connection& c, const std::string& muni, const 
                                   const std::string& field) {
   auto loaded = Load<T>(c, muni, id, /*for_update=*/false);
   if (loaded.status().code() == absl::StatusCode::kNotFound) {
-    return InvalidField(field, absl::StrCat("no such ", Kind<T>::kName));
+    return InvalidField(field, i18n::Later("validation.field.no_such", {{"kind", Kind<T>::kName}}));
   }
   if (loaded.ok() && loaded->msg.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED) {
-    return absl::FailedPreconditionError(absl::StrCat(Kind<T>::kName, " ", id, " is archived"));
+    return TextError(absl::StatusCode::kFailedPrecondition,
+                     i18n::Later(absl::StrCat("common.archived.", Kind<T>::kName), {{"id", id}}));
   }
   return loaded;
 }
@@ -206,6 +254,9 @@ inline absl::Status WriteTags(Connection& c, const char* kind, const std::string
   return absl::OkStatus();
 }
 
+// `request_id` here and in the stores is the API's `idempotency_key` (the
+// retry key of every create-like RPC). The tables keep their column name
+// request_id: the v1 API renamed the field, the schema did not follow.
 template <typename T>
 absl::Status Insert(Connection& c, const std::string& muni, const Projection& p,
                     const std::string& request_id, absl::Time now, T& m) {
@@ -274,7 +325,9 @@ absl::Status Replace(Connection& c, const std::string& muni, const Projection& p
       c.Execute(absl::StrCat(set, more, " WHERE municipality = ? AND id = ? AND version = ?"),
                 params));
   if (changed != 1) {
-    return absl::AbortedError("concurrent update");  // retried by the transaction helper
+    // Retried by the transaction helper; reaches the caller when every
+    // retry met another writer.
+    return TextError(absl::StatusCode::kAborted, i18n::Later("common.store.concurrent_update"));
   }
   return WriteTags(c, Kind<T>::kTable, muni, m.id(), p.tags, /*replace=*/true);
 }
@@ -450,7 +503,7 @@ absl::Status CheckMask(const google::protobuf::FieldMask& mask) {
   }();
   FieldViolations v;
   if (mask.paths_size() == 0) {
-    v.Add("update_mask", "must name at least one field");
+    v.Add("update_mask", i18n::Later("validation.mask.empty"));
   }
   // Item limit: one path per field that can be changed.
   if (!Validator(v).MaxItems("update_mask.paths", mask.paths_size(),
@@ -459,9 +512,15 @@ absl::Status CheckMask(const google::protobuf::FieldMask& mask) {
   }
   for (int i = 0; i < mask.paths_size(); ++i) {
     if (allowed.count(mask.paths(i)) == 0) {
+      // The path as sent, cut and without control characters (it travels
+      // as a catalogue argument).
+      std::string path = TruncateUtf8(mask.paths(i), 64);
+      for (char& ch : path) {
+        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+      }
       v.Add(absl::StrCat("update_mask.paths[", i, "]"),
-            absl::StrCat("\"", mask.paths(i).substr(0, 64), "\" is not a field of ", Kind<T>::kName,
-                         " that can be changed"));
+            i18n::Later("validation.mask.not_changeable",
+                        {{"path", std::move(path)}, {"kind", Kind<T>::kName}}));
     }
   }
   return v.ToStatus();
@@ -571,13 +630,13 @@ absl::Status ListEntries(Database* db, const PageTokens* tokens, const std::stri
 // The operations every resource kind gets. `now` stamps the write.
 
 // Validates, checks references (Kind<T>::Prepare) and inserts; a retry with
-// the same request id returns the first result, also when the two race.
+// the same idempotency key returns the first result, also when the two race.
 template <typename T>
 absl::Status CreateResource(Database* db, absl::Time now, const std::string& muni,
                             const T& resource, const std::string& request_id, T* out) {
   FieldViolations v;
-  Kind<T>::Validate(resource, v);
-  Validator(v).RequestId("request_id", request_id);
+  ValidateKind(resource, now, v);
+  Validator(v).RequestId("idempotency_key", request_id);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   T m = resource;
   ClearBookkeeping(m);
@@ -589,7 +648,7 @@ absl::Status CreateResource(Database* db, absl::Time now, const std::string& mun
       }
     }
     T fresh = m;
-    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<T>::Prepare(c, muni, fresh, true));
+    HELHED_ASSIGN_OR_RETURN(Projection p, PrepareKind(c, muni, fresh, true, now));
     HELHED_RETURN_IF_ERROR(Insert<T>(c, muni, p, request_id, now, fresh));
     *out = std::move(fresh);
     return absl::OkStatus();
@@ -629,18 +688,19 @@ absl::Status UpdateResource(Database* db, absl::Time now, const std::string& mun
   const std::string name = Kind<T>::kName;
   check.Id(name + ".id", patch.id(), /*required=*/true);
   if (patch.etag().empty()) {
-    v.Add(name + ".etag", "is required: send the etag you last read");
+    v.Add(name + ".etag", i18n::Later("validation.etag.required"));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   HELHED_RETURN_IF_ERROR(CheckMask<T>(mask));
   return db->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto cur, Load<T>(c, muni, patch.id(), /*for_update=*/true));
     if (cur.msg.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED) {
-      return absl::FailedPreconditionError(absl::StrCat(name, " is archived"));
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later(absl::StrCat("common.archived.", name), {{"id", patch.id()}}));
     }
     if (cur.msg.etag() != patch.etag()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(name, " was changed since it was read (stale etag); read it again"));
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later(absl::StrCat("common.stale_etag.", name)));
     }
     T merged = cur.msg;
     google::protobuf::util::FieldMaskUtil::MergeOptions opts;
@@ -648,9 +708,9 @@ absl::Status UpdateResource(Database* db, absl::Time now, const std::string& mun
     opts.set_replace_repeated_fields(true);
     google::protobuf::util::FieldMaskUtil::MergeMessageTo(patch, mask, opts, &merged);
     FieldViolations after;
-    Kind<T>::Validate(merged, after);
+    ValidateKind(merged, now, after);
     HELHED_RETURN_IF_ERROR(after.ToStatus());
-    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<T>::Prepare(c, muni, merged, true));
+    HELHED_ASSIGN_OR_RETURN(Projection p, PrepareKind(c, muni, merged, true, now));
     HELHED_RETURN_IF_ERROR(Replace<T>(c, muni, p, cur.version, now, merged));
     *out = std::move(merged);
     return absl::OkStatus();
@@ -663,14 +723,14 @@ absl::Status ArchiveResource(Database* db, absl::Time now, const std::string& mu
   FieldViolations v;
   Validator(v).Id("id", id, /*required=*/true);
   if (etag.empty()) {
-    v.Add("etag", "is required: send the etag you last read");
+    v.Add("etag", i18n::Later("validation.etag.required"));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto cur, Load<T>(c, muni, id, /*for_update=*/true));
     if (cur.msg.etag() != etag) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          Kind<T>::kName, " was changed since it was read (stale etag); read it again"));
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later(absl::StrCat("common.stale_etag.", Kind<T>::kName)));
     }
     if (cur.msg.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED) {
       *out = std::move(cur.msg);
@@ -678,7 +738,7 @@ absl::Status ArchiveResource(Database* db, absl::Time now, const std::string& mu
     }
     T m = cur.msg;
     m.set_state(helhed::common::v1::RESOURCE_STATE_ARCHIVED);
-    HELHED_ASSIGN_OR_RETURN(Projection p, Kind<T>::Prepare(c, muni, m, /*check_refs=*/false));
+    HELHED_ASSIGN_OR_RETURN(Projection p, PrepareKind(c, muni, m, /*check_refs=*/false, now));
     HELHED_RETURN_IF_ERROR(Replace<T>(c, muni, p, cur.version, now, m));
     *out = std::move(m);
     return absl::OkStatus();

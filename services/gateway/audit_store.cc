@@ -155,7 +155,7 @@ absl::Status AuditStore::List(const std::string& muni, const v1::ListAuditEvents
   if (!req.subject().empty()) check.Line("subject", req.subject(), 128);
   if (req.citizen_id().empty() && req.subject().empty() && !req.has_from_time() &&
       !req.has_to_time()) {
-    v.Add("citizen_id", "give a citizen_id, a subject or a time range");
+    v.Add("citizen_id", i18n::Later("validation.audit.selector"));
   }
   auto valid = [](const google::protobuf::Timestamp& t) {
     return t.seconds() >= TimeUtil::kTimestampMinSeconds &&
@@ -163,10 +163,10 @@ absl::Status AuditStore::List(const std::string& muni, const v1::ListAuditEvents
            t.nanos() < 1000000000;
   };
   if (req.has_from_time() && !valid(req.from_time())) {
-    v.Add("from_time", "is not a valid time");
+    v.Add("from_time", i18n::Later("validation.time.invalid"));
   }
   if (req.has_to_time() && !valid(req.to_time())) {
-    v.Add("to_time", "is not a valid time");
+    v.Add("to_time", i18n::Later("validation.time.invalid"));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   const int64_t from =

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/principal.h"
+#include "common/i18n/catalogue.h"
 #include "common/status/field_violations.h"
 #include "common/status/grpc_status.h"
 #include "common/status/validation.h"
@@ -30,6 +31,7 @@ std::unique_ptr<grpc::ClientContext> Ctx(const CallInfo& info) {
   ctx->set_deadline(info.deadline);
   auth::AttachPrincipal(ctx.get(), info.principal);
   if (!info.purpose.empty()) ctx->AddMetadata("x-helhed-purpose-bin", info.purpose);
+  ctx->AddMetadata(i18n::kLanguageHeader, std::string(i18n::Code(info.language)));
   return ctx;
 }
 
@@ -58,11 +60,12 @@ grpc::Status GatewayMethods::Call(const std::string& method, const CallInfo& inf
   if (method == kOverview) {
     v1::GetCitizenOverviewRequest req;
     if (!req.ParseFromString(request)) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the request does not parse");
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          i18n::Message(info.language, "gateway.error.unparsable"));
     }
     FieldViolations v;
     Validator(v).CitizenId("citizen_id", req.citizen_id());
-    if (absl::Status s = v.ToStatus(); !s.ok()) return ToGrpcStatus(s);
+    if (absl::Status s = v.ToStatus(); !s.ok()) return ToGrpcStatus(s, info.language);
     v1::GetCitizenOverviewResponse resp;
     Overview(info, req.citizen_id(), resp.mutable_overview());
     *response = resp.SerializeAsString();
@@ -71,10 +74,11 @@ grpc::Status GatewayMethods::Call(const std::string& method, const CallInfo& inf
   if (method == kResolve) {
     v1::ResolveCitizenRequest req;
     if (!req.ParseFromString(request)) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the request does not parse");
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          i18n::Message(info.language, "gateway.error.unparsable"));
     }
     auto digits = NormalizeCpr(req.cpr());
-    if (!digits.ok()) return ToGrpcStatus(digits.status());
+    if (!digits.ok()) return ToGrpcStatus(digits.status(), info.language);
     v1::ResolveCitizenResponse resp;
     resp.set_citizen_id(CitizenPseudonym(cpr_key_, *digits));
     *response = resp.SerializeAsString();
@@ -83,30 +87,33 @@ grpc::Status GatewayMethods::Call(const std::string& method, const CallInfo& inf
   if (method == kListEvents) {
     v1::ListAuditEventsRequest req;
     if (!req.ParseFromString(request)) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the request does not parse");
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          i18n::Message(info.language, "gateway.error.unparsable"));
     }
     auto page = store::PageOf(req.page());
-    if (!page.ok()) return ToGrpcStatus(page.status());
+    if (!page.ok()) return ToGrpcStatus(page.status(), info.language);
     v1::ListAuditEventsResponse resp;
     absl::Status s = audit_->List(muni, req, *page, &resp);
-    if (!s.ok()) return ToGrpcStatus(s);
+    if (!s.ok()) return ToGrpcStatus(s, info.language);
     *response = resp.SerializeAsString();
     return grpc::Status::OK;
   }
   if (method == kAccessLog) {
     v1::GetCitizenAccessLogRequest req;
     if (!req.ParseFromString(request)) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the request does not parse");
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          i18n::Message(info.language, "gateway.error.unparsable"));
     }
     auto page = store::PageOf(req.page());
-    if (!page.ok()) return ToGrpcStatus(page.status());
+    if (!page.ok()) return ToGrpcStatus(page.status(), info.language);
     v1::GetCitizenAccessLogResponse resp;
     absl::Status s = audit_->AccessLog(muni, req.citizen_id(), *page, &resp);
-    if (!s.ok()) return ToGrpcStatus(s);
+    if (!s.ok()) return ToGrpcStatus(s, info.language);
     *response = resp.SerializeAsString();
     return grpc::Status::OK;
   }
-  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such method");
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                      i18n::Message(info.language, "gateway.error.no_such_method"));
 }
 
 void GatewayMethods::Overview(const CallInfo& info, const std::string& citizen_id,
@@ -172,7 +179,7 @@ void GatewayMethods::Overview(const CallInfo& info, const std::string& citizen_i
       for (const auto& r : resp.guidance_requests()) {
         helhed::guides::v1::ListMatchesRequest mr;
         *mr.mutable_page() = FirstPage();
-        mr.set_request_id(r.id());
+        mr.set_guidance_request_id(r.id());
         helhed::guides::v1::ListMatchesResponse matches;
         s = stub->ListMatches(Ctx(info).get(), mr, &matches);
         if (!s.ok()) break;

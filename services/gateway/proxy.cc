@@ -12,6 +12,8 @@
 #include "common/audit/attribution.h"
 #include "common/audit/citizen_fields.h"
 #include "common/auth/principal.h"
+#include "common/i18n/call_language.h"
+#include "common/i18n/catalogue.h"
 #include "common/observability/grpc_metrics.h"
 #include "common/observability/log.h"
 #include "common/server/byte_buffer.h"
@@ -70,21 +72,22 @@ absl::StatusOr<std::string> PurposeOf(const grpc::GenericCallbackServerContext& 
   }
   const long length = Utf8Length(value);
   if (length < 0) {
-    return InvalidField(header, "is not UTF-8 text");
+    return InvalidField(header, i18n::Later("validation.header.not_utf8"));
   }
   if (length > kMaxPurpose) {
-    return InvalidField(header, absl::StrCat("is longer than ", kMaxPurpose, " characters"));
+    return InvalidField(
+        header, i18n::Later("validation.header.too_long", {{"max", absl::StrCat(kMaxPurpose)}}));
   }
   return value;
 }
 
 // What a caller may see of a backend's failure: transport errors name
 // backend addresses, which stay inside.
-grpc::Status ForCaller(const grpc::Status& s) {
+grpc::Status ForCaller(const grpc::Status& s, i18n::Language language) {
   switch (s.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
       return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                          "the service is unavailable; try again later");
+                          i18n::Message(language, "gateway.error.unavailable"));
     case grpc::StatusCode::UNKNOWN:
     case grpc::StatusCode::INTERNAL:
       return grpc::Status(s.error_code(), "internal error");
@@ -105,7 +108,8 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no request message"));
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          i18n::Message(i18n::LanguageOf(*ctx_), "gateway.error.no_request")));
       return;
     }
     Admit();
@@ -125,7 +129,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
     if (!who.ok) {
       proxy_->auth_failures_.Add({{"reason", AuthFailureName(who.failure)}}).Increment();
       Finish(grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                          "missing or invalid credentials: send authorization: Bearer <token>"));
+                          i18n::Message(i18n::LanguageOf(*ctx_), "gateway.error.unauthenticated")));
       return;
     }
     info_.principal = std::move(who.principal);
@@ -136,7 +140,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
     if (!proxy_->limiter_->Allow(info_.principal.subject(), absl::Now())) {
       proxy_->rate_limited_.Increment();
       Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                          "too many calls; slow down and retry later"));
+                          i18n::Message(i18n::LanguageOf(*ctx_), "gateway.error.rate_limited")));
       return;
     }
     descriptor_ = FindMethod(method_);
@@ -146,23 +150,25 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
       backend = proxy_->backends_->Find(descriptor_->service()->full_name());
     }
     if (descriptor_ == nullptr || (!local && backend == nullptr)) {
-      Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such method behind the gateway"));
+      Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                          i18n::Message(i18n::LanguageOf(*ctx_), "gateway.error.no_such_method")));
       return;
     }
     absl::StatusOr<std::string> purpose = PurposeOf(*ctx_);
     if (!purpose.ok()) {
-      Finish(ToGrpcStatus(purpose.status()));
+      Finish(ToGrpcStatus(purpose.status(), i18n::LanguageOf(*ctx_)));
       return;
     }
     info_.purpose = std::move(*purpose);
+    info_.language = i18n::LanguageOf(*ctx_);
     if (!proxy_->policy_->Allows(method_, info_.principal)) {
       proxy_->denied_.Add({{"method", method_}}).Increment();
       // A refused attempt on a citizen's data is audited too.
       request_bytes_ = server::BytesOf(request_);
       proxy_->pool_->Submit([this] {
-        Complete(
-            grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "your roles do not allow this call"),
-            std::string(), /*from_backend=*/false);
+        Complete(grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                              i18n::Message(info_.language, "gateway.error.roles_deny")),
+                 std::string(), /*from_backend=*/false);
       });
       return;
     }
@@ -178,7 +184,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
     // UTF-8) gets a clear error naming the field, here.
     request_bytes_ = server::BytesOf(request_);
     if (absl::Status wire = CheckWire(descriptor_->input_type(), request_bytes_); !wire.ok()) {
-      Finish(ToGrpcStatus(wire));
+      Finish(ToGrpcStatus(wire, info_.language));
       return;
     }
     needs_audit_ = audit::ConcernsCitizens(descriptor_->input_type()) ||
@@ -206,6 +212,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
     if (!info_.purpose.empty()) {
       client_ctx_.AddMetadata("x-helhed-purpose-bin", info_.purpose);
     }
+    client_ctx_.AddMetadata(i18n::kLanguageHeader, std::string(i18n::Code(info_.language)));
     {
       absl::MutexLock lock(&mu_);
       if (cancelled_) {
@@ -225,14 +232,14 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
             if (s.ok()) {
               StartWriteAndFinish(&response_, grpc::WriteOptions(), s);
             } else {
-              Finish(ForCaller(s));
+              Finish(ForCaller(s, info_.language));
             }
             return;
           }
           // Auditing writes to the store: off the gRPC thread.
           proxy_->pool_->Submit([this, s] {
             std::string bytes = s.ok() ? server::BytesOf(response_) : std::string();
-            Complete(ForCaller(s), std::move(bytes), /*from_backend=*/true);
+            Complete(ForCaller(s, info_.language), std::move(bytes), /*from_backend=*/true);
           });
         });
   }
@@ -260,7 +267,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
           log::Error("backend answer without citizen attribution; call refused",
                      log::Fields().Str("method", method_));
           Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                              "the service is unavailable; try again later"));
+                              i18n::Message(info_.language, "gateway.error.unavailable")));
           return;
         }
       } else {
@@ -296,7 +303,7 @@ class ProxyReactor final : public grpc::ServerGenericBidiReactor {
         log::Error("audit write failed; call refused",
                    log::Fields().Str("method", method_).Str("error", written.ToString()));
         Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                            "the audit trail cannot be written; try again later"));
+                            i18n::Message(info_.language, "gateway.error.audit_unavailable")));
         return;
       }
     }

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/i18n/language.h"
 #include "common/server/work_pool.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "helhed/common/v1/common.pb.h"
@@ -33,6 +34,9 @@ struct CallInfo {
   helhed::common::v1::Principal principal;
   std::chrono::system_clock::time_point deadline;
   std::string purpose;
+  // The language the caller reads (accept-language), passed on to services
+  // as "da" or "en".
+  i18n::Language language = i18n::Language::kDanish;
 };
 
 // The gateway's own methods (GatewayService, AuditService), behind the same

@@ -144,12 +144,11 @@ std::vector<server::RegisteredService> Wiring::operator()(server::Runtime& rt) {
       absl::Seconds(std::max(1.0, EnvNumber("HELHED_GATEWAY_AUDIT_PURGE_SECONDS", 3600)));
   // Counted so that a purge that keeps failing (personal data kept past
   // retention) alerts: HelhedAuditPurgeFailing (docs/OPERATIONS.md).
-  prometheus::Counter* purge_failures =
-      &prometheus::BuildCounter()
-           .Name("helhed_gateway_audit_purge_failures_total")
-           .Help("Audit retention purges that failed.")
-           .Register(*rt.registry)
-           .Add({});
+  prometheus::Counter* purge_failures = &prometheus::BuildCounter()
+                                             .Name("helhed_gateway_audit_purge_failures_total")
+                                             .Help("Audit retention purges that failed.")
+                                             .Register(*rt.registry)
+                                             .Add({});
   purge_ = std::make_unique<server::Periodic>(purge_every, [this, retention, purge_failures] {
     auto n = audit_->Purge(absl::Now() - retention);
     if (!n.ok()) {
@@ -159,6 +158,17 @@ std::vector<server::RegisteredService> Wiring::operator()(server::Runtime& rt) {
       log::Info("audit events purged", log::Fields().Int("count", *n));
     }
   });
+  // Server reflection describes what this gateway answers: its own services
+  // and those of the backends it routes to (reflection.h). Open without a
+  // token: it is registered, so calls to it never reach the proxy.
+  std::vector<std::string> reflected = backends_->Services();
+  reflected.push_back(v1::GatewayService::service_full_name());
+  reflected.push_back(v1::AuditService::service_full_name());
+  auto r = Reflection::Create(reflected);
+  if (!r.ok()) Fail(std::string(r.status().message()));
+  reflection_ = std::move(*r);
+  rt.own_reflection = true;
+
   rt.on_serving = [this](grpc::HealthCheckServiceInterface* health) {
     backends_->StartProbing(health, absl::Seconds(1));
   };
@@ -171,7 +181,7 @@ std::vector<server::RegisteredService> Wiring::operator()(server::Runtime& rt) {
                 .Int("backends", static_cast<long long>(backends_->all().size()))
                 .Int("policy_rules", static_cast<long long>(policy_->rules().size()))
                 .Int("jwt_keys", verifier_->key_count()));
-  return std::vector<server::RegisteredService>();
+  return reflection_->Services();
 }
 
 }  // namespace helhed::gateway

@@ -35,6 +35,7 @@
 #include "services/gateway/gateway_service.h"
 #include "services/gateway/policy/policy.h"
 #include "services/gateway/proxy.h"
+#include "services/gateway/reflection.h"
 
 namespace helhed::store {
 const std::vector<MigrationFile>& GatewayMigrations();
@@ -60,6 +61,7 @@ class Wiring {
   std::unique_ptr<GatewayMethods> methods_;
   std::unique_ptr<Proxy> proxy_;
   std::unique_ptr<server::Periodic> purge_;
+  std::unique_ptr<Reflection> reflection_;
 };
 
 }  // namespace helhed::gateway

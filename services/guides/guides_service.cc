@@ -1,5 +1,6 @@
 #include "services/guides/guides_service.h"
 
+#include "common/i18n/call_language.h"
 #include "common/server/unary.h"
 #include "common/status/status_macros.h"
 #include "services/guides/domain/list_filters.h"
@@ -12,7 +13,7 @@ grpc::ServerUnaryReactor* GuidesServiceImpl::CreateGuide(grpc::CallbackServerCon
   return server::ServeUnary(ctx, pool_,
                             [this, req, resp](const auth::Principal& p) -> absl::Status {
                               return store_.Create(p.municipality_code(), req->guide(),
-                                                   req->request_id(), resp->mutable_guide());
+                                                   req->idempotency_key(), resp->mutable_guide());
                             });
 }
 
@@ -61,7 +62,7 @@ grpc::ServerUnaryReactor* GuidesServiceImpl::CreateGuidanceRequest(
     v1::CreateGuidanceRequestResponse* resp) {
   return server::ServeUnary(
       ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
-        return store_.Create(p.municipality_code(), req->guidance_request(), req->request_id(),
+        return store_.Create(p.municipality_code(), req->guidance_request(), req->idempotency_key(),
                              resp->mutable_guidance_request());
       });
 }
@@ -112,7 +113,7 @@ grpc::ServerUnaryReactor* GuidesServiceImpl::CreateGroupSession(
     v1::CreateGroupSessionResponse* resp) {
   return server::ServeUnary(
       ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
-        return store_.Create(p.municipality_code(), req->group_session(), req->request_id(),
+        return store_.Create(p.municipality_code(), req->group_session(), req->idempotency_key(),
                              resp->mutable_group_session());
       });
 }
@@ -161,18 +162,21 @@ grpc::ServerUnaryReactor* GuidesServiceImpl::ListGroupSessions(
 grpc::ServerUnaryReactor* GuidesServiceImpl::RankGuides(grpc::CallbackServerContext* ctx,
                                                         const v1::RankGuidesRequest* req,
                                                         v1::RankGuidesResponse* resp) {
+  const i18n::Language language = i18n::LanguageOf(*ctx);
   return server::ServeUnary(
-      ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
-        return store_.Rank(p.municipality_code(), req->request_id(), req->limit(), resp);
+      ctx, pool_, [this, req, resp, language](const auth::Principal& p) -> absl::Status {
+        return store_.Rank(p.municipality_code(), req->guidance_request_id(), req->limit(),
+                           req->explain_guide_id(), language, resp);
       });
 }
 
 grpc::ServerUnaryReactor* GuidesServiceImpl::ProposeMatch(grpc::CallbackServerContext* ctx,
                                                           const v1::ProposeMatchRequest* req,
                                                           v1::ProposeMatchResponse* resp) {
+  const i18n::Language language = i18n::LanguageOf(*ctx);
   return server::ServeUnary(
-      ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
-        return store_.Propose(p.municipality_code(), *req, resp->mutable_match());
+      ctx, pool_, [this, req, resp, language](const auth::Principal& p) -> absl::Status {
+        return store_.Propose(p.municipality_code(), *req, language, resp->mutable_match());
       });
 }
 
@@ -255,9 +259,10 @@ grpc::ServerUnaryReactor* GuidesServiceImpl::ListMeetings(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* GuidesServiceImpl::AssignBatch(grpc::CallbackServerContext* ctx,
                                                          const v1::AssignBatchRequest* req,
                                                          v1::AssignBatchResponse* resp) {
+  const i18n::Language language = i18n::LanguageOf(*ctx);
   return server::ServeUnary(
-      ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
-        return store_.AssignBatch(p.municipality_code(), req->dry_run(), resp);
+      ctx, pool_, [this, req, resp, language](const auth::Principal& p) -> absl::Status {
+        return store_.AssignBatch(p.municipality_code(), req->dry_run(), language, resp);
       });
 }
 

@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/calendar/calendar.h"
+#include "common/i18n/catalogue.h"
 #include "common/status/field_violations.h"
 #include "common/status/status_macros.h"
 #include "common/status/validation.h"
@@ -31,9 +33,7 @@ inline int64_t TrainingExpiry(const gv1::Guide& m) {
   int64_t out = kNoTrainingExpiry;
   for (const auto& t : m.trainings()) {
     if (!IsValidDate(t.valid_until())) continue;
-    const auto& d = t.valid_until();
-    out = std::min<int64_t>(
-        out, absl::CivilDay(d.year(), d.month(), d.day()) - absl::CivilDay(1970, 1, 1));
+    out = std::min<int64_t>(out, calendar::DayNumber(calendar::CivilDayOf(t.valid_until())));
   }
   return out;
 }
@@ -81,8 +81,8 @@ struct Kind<gv1::GuidanceRequest> {
   static absl::StatusOr<Projection> Prepare(Connection&, const std::string&,
                                             gv1::GuidanceRequest& m, bool check_refs) {
     if (check_refs && m.request_state() != gv1::REQUEST_STATE_OPEN) {
-      return absl::FailedPreconditionError(
-          "only an open request can be changed; decline or end its match first");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("guides.error.request_not_open_change"));
     }
     Projection p;
     p.citizen_id = m.citizen_id();
@@ -133,14 +133,8 @@ using store::Rows;
 
 constexpr char kMeeting[] = "meeting";
 
-google::type::Date Today(absl::Time now) {
-  const absl::CivilDay d = absl::ToCivilDay(now, absl::UTCTimeZone());
-  google::type::Date out;
-  out.set_year(static_cast<int>(d.year()));
-  out.set_month(d.month());
-  out.set_day(d.day());
-  return out;
-}
+// The Danish date at `now`.
+google::type::Date Today(absl::Time now) { return calendar::DateOf(calendar::Today(now)); }
 
 // Matches using a slot, per guide.
 absl::StatusOr<std::map<std::string, int>> Loads(Connection& c, const std::string& muni,
@@ -182,7 +176,8 @@ absl::StatusOr<std::pair<v1::Match, int64_t>> LoadMatch(Connection& c, const std
                            for_update ? store::ForUpdate(c) : ""),
               {muni, id}));
   if (rows.empty()) {
-    return absl::NotFoundError(absl::StrCat("match ", id, " not found"));
+    return TextError(absl::StatusCode::kNotFound,
+                     i18n::Later("guides.error.match_not_found", {{"id", id}}));
   }
   v1::Match m;
   if (!m.ParseFromString(rows[0][0].AsString())) {
@@ -201,7 +196,7 @@ absl::Status SaveMatch(Connection& c, const std::string& muni, v1::Match& m, int
                            {static_cast<int>(m.match_state()), version + 1, store::Micros(now),
                             store::StoredBody(m), muni, m.id(), version}));
   if (n != 1) {
-    return absl::AbortedError("concurrent update");
+    return TextError(absl::StatusCode::kAborted, i18n::Later("common.store.concurrent_update"));
   }
   return absl::OkStatus();
 }
@@ -268,13 +263,15 @@ HELHED_GUIDES_INSTANTIATE(v1::GroupSession)
 // Ranking and matches.
 
 absl::Status GuidesStore::Rank(const std::string& muni, const std::string& request_id, int limit,
+                               const std::string& explain_guide_id, i18n::Language language,
                                v1::RankGuidesResponse* out) {
   FieldViolations v;
   Validator check(v);
-  check.Id("request_id", request_id, true);
+  check.Id("guidance_request_id", request_id, true);
   if (limit != 0) {
     check.Range("limit", limit, 1, 100);
   }
+  check.Id("explain_guide_id", explain_guide_id, false);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   if (limit == 0) {
     limit = 10;
@@ -282,15 +279,30 @@ absl::Status GuidesStore::Rank(const std::string& muni, const std::string& reque
   return db_->ReadTransaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto req, Load<v1::GuidanceRequest>(c, muni, request_id, false));
     if (req.msg.request_state() != v1::REQUEST_STATE_OPEN) {
-      return absl::FailedPreconditionError("only an open request has candidates");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("guides.error.candidates_not_open"));
     }
     HELHED_ASSIGN_OR_RETURN(auto states, RankingInput(c, muni));
     MatchInputs in;
     in.today = Today(Now());
     HELHED_RETURN_IF_ERROR(DeclinedPairs(c, muni, in));
     out->set_considered(static_cast<int>(states->size()));
-    for (auto& cand : guides::Rank(req.msg, *states, in, limit)) {
+    for (auto& cand : guides::Rank(req.msg, *states, in, limit, language)) {
       *out->add_candidates() = std::move(cand);
+    }
+    if (!explain_guide_id.empty()) {
+      // Any guide of the municipality, also one the ranking does not consider
+      // (paused, archived): the explanation says which rule.
+      auto who = Load<v1::Guide>(c, muni, explain_guide_id, false);
+      if (who.status().code() == absl::StatusCode::kNotFound) {
+        return absl::NotFoundError(
+            i18n::Message(language, "guides.explain.not_found", {{"id", explain_guide_id}}));
+      }
+      HELHED_RETURN_IF_ERROR(who.status());
+      HELHED_ASSIGN_OR_RETURN(auto loads, Loads(c, muni, explain_guide_id));
+      auto load = loads.find(explain_guide_id);
+      const GuideState state{who->msg, load == loads.end() ? 0 : load->second};
+      *out->mutable_explanation() = Explain(req.msg, *states, state, in, limit, language);
     }
     return absl::OkStatus();
   });
@@ -327,20 +339,23 @@ absl::StatusOr<std::shared_ptr<const std::vector<GuideState>>> GuidesStore::Rank
 
 absl::Status GuidesStore::ProposeInTx(Connection& c, const std::string& muni,
                                       const std::string& request_id, const std::string& guide_id,
-                                      const std::string& etag, v1::Match* out) {
+                                      const std::string& etag, i18n::Language language,
+                                      v1::Match* out) {
   HELHED_ASSIGN_OR_RETURN(auto req, Load<v1::GuidanceRequest>(c, muni, request_id, true));
   if (req.msg.etag() != etag) {
-    return absl::FailedPreconditionError("request was changed since it was read (stale etag)");
+    return TextError(absl::StatusCode::kFailedPrecondition,
+                     i18n::Later("guides.error.request_stale"));
   }
   if (req.msg.state() != helhed::common::v1::RESOURCE_STATE_ACTIVE ||
       req.msg.request_state() != v1::REQUEST_STATE_OPEN) {
-    return absl::FailedPreconditionError("the request is not open");
+    return TextError(absl::StatusCode::kFailedPrecondition,
+                     i18n::Later("guides.error.request_not_open"));
   }
   // The guide's row lock serialises every proposal for this guide, so the
   // load counted here cannot change before the insert.
   auto guide = Load<v1::Guide>(c, muni, guide_id, true);
   if (guide.status().code() == absl::StatusCode::kNotFound) {
-    return InvalidField("guide_id", "no such guide");
+    return InvalidField("guide_id", i18n::Later("validation.field.no_such", {{"kind", "guide"}}));
   }
   HELHED_RETURN_IF_ERROR(guide.status());
   HELHED_ASSIGN_OR_RETURN(auto loads, Loads(c, muni, guide_id));
@@ -348,16 +363,17 @@ absl::Status GuidesStore::ProposeInTx(Connection& c, const std::string& muni,
   MatchInputs in;
   in.today = Today(Now());
   HELHED_RETURN_IF_ERROR(DeclinedPairs(c, muni, in));
-  std::vector<std::string> why = Violations(req.msg, state, in);
+  std::vector<std::string> why = Violations(req.msg, state, in, language);
   if (!why.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("guide cannot take this request: ", absl::StrJoin(why, "; ")));
+    return absl::FailedPreconditionError(i18n::Message(language, "guides.propose.cannot_take",
+                                                       {{"reasons", absl::StrJoin(why, "; ")}}));
   }
   const absl::Time now = Now();
-  v1::Candidate scored = Score(req.msg, state);
+  // Stored with the match, read by anyone later: in Danish.
+  v1::Candidate scored = Score(req.msg, state, i18n::Language::kDanish);
   v1::Match m;
   m.set_id(store::NewId());
-  m.set_request_id(request_id);
+  m.set_guidance_request_id(request_id);
   m.set_guide_id(guide_id);
   m.set_match_state(v1::MATCH_STATE_PROPOSED);
   m.set_score(scored.score());
@@ -378,17 +394,18 @@ absl::Status GuidesStore::ProposeInTx(Connection& c, const std::string& muni,
 }
 
 absl::Status GuidesStore::Propose(const std::string& muni, const v1::ProposeMatchRequest& req,
-                                  v1::Match* out) {
+                                  i18n::Language language, v1::Match* out) {
   FieldViolations v;
   Validator check(v);
-  check.Id("request_id", req.request_id(), true);
+  check.Id("guidance_request_id", req.guidance_request_id(), true);
   check.Id("guide_id", req.guide_id(), true);
   if (req.etag().empty()) {
-    v.Add("etag", "is required: send the request's etag you last read");
+    v.Add("etag", i18n::Later("validation.etag.request_required"));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) {
-    return ProposeInTx(c, muni, req.request_id(), req.guide_id(), req.etag(), out);
+    return ProposeInTx(c, muni, req.guidance_request_id(), req.guide_id(), req.etag(), language,
+                       out);
   });
 }
 
@@ -397,14 +414,15 @@ absl::Status GuidesStore::Advance(const std::string& muni, const std::string& ma
   FieldViolations v;
   Validator(v).Id("match_id", match_id, true);
   if (etag.empty()) {
-    v.Add("etag", "is required: send the etag you last read");
+    v.Add("etag", i18n::Later("validation.etag.required"));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto loaded, LoadMatch(c, muni, match_id, true));
     v1::Match m = loaded.first;
     if (m.etag() != etag) {
-      return absl::FailedPreconditionError("match was changed since it was read (stale etag)");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("guides.error.match_stale"));
     }
     HELHED_RETURN_IF_ERROR(CheckMatchTransition(m.match_state(), to));
     m.set_match_state(to);
@@ -424,21 +442,23 @@ absl::Status GuidesStore::Decline(const std::string& muni, const v1::DeclineMatc
   check.Id("match_id", req.match_id(), true);
   check.Title("reason", req.reason(), 500);
   if (req.etag().empty()) {
-    v.Add("etag", "is required: send the etag you last read");
+    v.Add("etag", i18n::Later("validation.etag.required"));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto loaded, LoadMatch(c, muni, req.match_id(), true));
     v1::Match m = loaded.first;
     if (m.etag() != req.etag()) {
-      return absl::FailedPreconditionError("match was changed since it was read (stale etag)");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("guides.error.match_stale"));
     }
     HELHED_RETURN_IF_ERROR(CheckMatchTransition(m.match_state(), v1::MATCH_STATE_DECLINED));
     m.set_match_state(v1::MATCH_STATE_DECLINED);
     m.set_decline_reason(req.reason());
     *m.mutable_ended_time() = store::Ts(Now());
     HELHED_RETURN_IF_ERROR(SaveMatch(c, muni, m, loaded.second, Now()));
-    HELHED_RETURN_IF_ERROR(SetRequestState(c, muni, m.request_id(), v1::REQUEST_STATE_OPEN, Now()));
+    HELHED_RETURN_IF_ERROR(
+        SetRequestState(c, muni, m.guidance_request_id(), v1::REQUEST_STATE_OPEN, Now()));
     *out = std::move(m);
     return absl::OkStatus();
   });
@@ -457,14 +477,15 @@ absl::Status GuidesStore::End(const std::string& muni, const v1::EndMatchRequest
     ValidateMatchEvaluation(req.guide_evaluation(), "guide_evaluation", v);
   }
   if (req.etag().empty()) {
-    v.Add("etag", "is required: send the etag you last read");
+    v.Add("etag", i18n::Later("validation.etag.required"));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto loaded, LoadMatch(c, muni, req.match_id(), true));
     v1::Match m = loaded.first;
     if (m.etag() != req.etag()) {
-      return absl::FailedPreconditionError("match was changed since it was read (stale etag)");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("guides.error.match_stale"));
     }
     HELHED_RETURN_IF_ERROR(CheckMatchTransition(m.match_state(), v1::MATCH_STATE_ENDED));
     m.set_match_state(v1::MATCH_STATE_ENDED);
@@ -474,7 +495,7 @@ absl::Status GuidesStore::End(const std::string& muni, const v1::EndMatchRequest
     *m.mutable_ended_time() = store::Ts(Now());
     HELHED_RETURN_IF_ERROR(SaveMatch(c, muni, m, loaded.second, Now()));
     HELHED_RETURN_IF_ERROR(
-        SetRequestState(c, muni, m.request_id(), v1::REQUEST_STATE_CLOSED, Now()));
+        SetRequestState(c, muni, m.guidance_request_id(), v1::REQUEST_STATE_CLOSED, Now()));
     *out = std::move(m);
     return absl::OkStatus();
   });
@@ -497,11 +518,11 @@ absl::Status GuidesStore::ListMatches(const std::string& muni, const v1::ListMat
   FieldViolations v;
   Validator check(v);
   check.Id("guide_id", req.guide_id(), false);
-  check.Id("request_id", req.request_id(), false);
+  check.Id("guidance_request_id", req.guidance_request_id(), false);
   check.Enum("match_state", req.match_state(), v1::MatchState_IsValid, false);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
-  const std::string scope =
-      absl::StrCat("matches|", req.guide_id(), "|", req.request_id(), "|", req.match_state());
+  const std::string scope = absl::StrCat("matches|", req.guide_id(), "|", req.guidance_request_id(),
+                                         "|", req.match_state());
   HELHED_ASSIGN_OR_RETURN(int64_t after, tokens_->Decode(muni, scope, page.token));
   return db_->Run([&](Connection& c) -> absl::Status {
     std::string sql = "SELECT seq, body FROM matches WHERE municipality = ? AND seq > ?";
@@ -510,9 +531,9 @@ absl::Status GuidesStore::ListMatches(const std::string& muni, const v1::ListMat
       sql += " AND guide_id = ?";
       params.emplace_back(req.guide_id());
     }
-    if (!req.request_id().empty()) {
+    if (!req.guidance_request_id().empty()) {
       sql += " AND guidance_request_id = ?";
-      params.emplace_back(req.request_id());
+      params.emplace_back(req.guidance_request_id());
     }
     if (req.match_state() != 0) {
       sql += " AND match_state = ?";
@@ -538,24 +559,25 @@ absl::Status GuidesStore::LogMeeting(const std::string& muni, const v1::LogMeeti
   FieldViolations v;
   Validator check(v);
   check.Id("match_id", req.match_id(), true);
-  check.RequestId("client_request_id", req.client_request_id());
+  check.RequestId("idempotency_key", req.idempotency_key());
   ValidateMeeting(req.meeting(), "meeting", v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto loaded, LoadMatch(c, muni, req.match_id(), true));
     HELHED_ASSIGN_OR_RETURN(bool found,
-                            store::FindEntry(c, muni, kMeeting, req.client_request_id(), out));
+                            store::FindEntry(c, muni, kMeeting, req.idempotency_key(), out));
     if (found) {
       return absl::OkStatus();
     }
     const auto s = loaded.first.match_state();
     if (s != v1::MATCH_STATE_ACCEPTED && s != v1::MATCH_STATE_ACTIVE) {
-      return absl::FailedPreconditionError("meetings are logged on accepted or active matches");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("guides.error.meeting_match_state"));
     }
     v1::Meeting m = req.meeting();
     m.set_match_id(req.match_id());
     HELHED_RETURN_IF_ERROR(store::InsertEntry(c, muni, kMeeting, req.match_id(), DateKey(m.date()),
-                                              req.client_request_id(), Now(), m));
+                                              req.idempotency_key(), Now(), m));
     *out = std::move(m);
     return absl::OkStatus();
   });
@@ -586,7 +608,7 @@ absl::Status GuidesStore::ListMeetings(const std::string& muni, const std::strin
 // Batch assignment.
 
 absl::Status GuidesStore::AssignBatch(const std::string& muni, bool dry_run,
-                                      v1::AssignBatchResponse* out) {
+                                      i18n::Language language, v1::AssignBatchResponse* out) {
   std::vector<v1::GuidanceRequest> open;
   std::vector<GuideState> states;
   MatchInputs in;
@@ -616,14 +638,15 @@ absl::Status GuidesStore::AssignBatch(const std::string& muni, bool dry_run,
   std::set<int> assigned;
   for (const auto& [ri, gi] : exact.assignments) {
     auto* a = out->add_assignments();
-    a->set_request_id(open[ri].id());
+    a->set_guidance_request_id(open[ri].id());
     a->set_guide_id(states[gi].guide.id());
-    a->set_score(Score(open[ri], states[gi]).score());
+    a->set_score(Score(open[ri], states[gi], language).score());
     a->set_urgency(open[ri].urgency());
     assigned.insert(ri);
   }
   for (size_t i = 0; i < open.size(); ++i) {
-    if (!assigned.count(static_cast<int>(i))) out->add_unassigned_request_ids(open[i].id());
+    if (!assigned.count(static_cast<int>(i)))
+      out->add_unassigned_guidance_request_ids(open[i].id());
   }
   if (dry_run) {
     return absl::OkStatus();
@@ -633,7 +656,7 @@ absl::Status GuidesStore::AssignBatch(const std::string& muni, bool dry_run,
     const auto& guide = states[assignment.second].guide;
     v1::Match m;
     absl::Status s = db_->Transaction([&](Connection& c) {
-      return ProposeInTx(c, muni, request.id(), guide.id(), request.etag(), &m);
+      return ProposeInTx(c, muni, request.id(), guide.id(), request.etag(), language, &m);
     });
     if (s.ok()) {
       *out->add_proposals() = std::move(m);
@@ -692,10 +715,10 @@ absl::Status GuidesStore::Stats(const std::string& muni, int training_within_day
       if (UsesCapacity(m.match_state())) load[m.guide_id()]++;
       if (m.match_state() == v1::MATCH_STATE_ACTIVE)
         out->set_active_matches(out->active_matches() + 1);
-      if (m.has_active_time() && created.count(m.request_id())) {
+      if (m.has_active_time() && created.count(m.guidance_request_id())) {
         const absl::Time t =
             absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(m.active_time()));
-        days_to_active += absl::ToDoubleHours(t - created[m.request_id()]) / 24;
+        days_to_active += absl::ToDoubleHours(t - created[m.guidance_request_id()]) / 24;
         ++activated;
       }
     }
@@ -705,12 +728,11 @@ absl::Status GuidesStore::Stats(const std::string& muni, int training_within_day
       d->set_reason(reason);
       d->set_count(n);
     }
-    const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+    const absl::CivilDay today = calendar::Today(now);
     // Every active guide from the columns of migration 0003, in seq order;
     // the body only of a guide with a training expiring within the window.
     // While any guide predates the migration, every guide's body.
-    const int64_t horizon =
-        (today - absl::CivilDay(1970, 1, 1)) + static_cast<int64_t>(training_within_days);
+    const int64_t horizon = calendar::DayNumber(today) + static_cast<int64_t>(training_within_days);
     HELHED_ASSIGN_OR_RETURN(
         Rows projected,
         c.Query(absl::StrCat("SELECT id, display_name, capacity, CASE WHEN training_expiry <= ?"
@@ -746,14 +768,14 @@ absl::Status GuidesStore::Stats(const std::string& muni, int training_within_day
       l->set_capacity(g.capacity());
       for (const auto& t : g.trainings()) {
         if (!IsValidDate(t.valid_until())) continue;
-        const auto& d = t.valid_until();
-        const int left = static_cast<int>(absl::CivilDay(d.year(), d.month(), d.day()) - today);
+        const int left =
+            static_cast<int>(calendar::DaysBetween(today, calendar::CivilDayOf(t.valid_until())));
         if (left <= training_within_days) {
           auto* e = out->add_expiring_trainings();
           e->set_guide_id(g.id());
           e->set_display_name(g.display_name());
           e->set_course(t.course());
-          *e->mutable_valid_until() = d;
+          *e->mutable_valid_until() = t.valid_until();
           e->set_days_left(left);
         }
       }

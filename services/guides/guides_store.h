@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/i18n/language.h"
 #include "common/store/database.h"
 #include "common/store/paging.h"
 #include "common/store/resources.h"
@@ -48,9 +49,15 @@ class GuidesStore {
                     const store::Page& page, google::protobuf::RepeatedPtrField<T>* out,
                     std::string* next);
 
+  // Texts (reasons, the explanation of `explain_guide_id` if not empty) in
+  // `language`.
   absl::Status Rank(const std::string& muni, const std::string& request_id, int limit,
+                    const std::string& explain_guide_id, i18n::Language language,
                     v1::RankGuidesResponse* out);
-  absl::Status Propose(const std::string& muni, const v1::ProposeMatchRequest& req, v1::Match* out);
+  // A guide that cannot take the request: FAILED_PRECONDITION with the rules
+  // in `language`. The match's score factors are stored in Danish.
+  absl::Status Propose(const std::string& muni, const v1::ProposeMatchRequest& req,
+                       i18n::Language language, v1::Match* out);
   // ACCEPTED or ACTIVE.
   absl::Status Advance(const std::string& muni, const std::string& match_id,
                        const std::string& etag, v1::MatchState to, v1::Match* out);
@@ -63,7 +70,8 @@ class GuidesStore {
                           v1::Meeting* out);
   absl::Status ListMeetings(const std::string& muni, const std::string& match_id,
                             const store::Page& page, v1::ListMeetingsResponse* out);
-  absl::Status AssignBatch(const std::string& muni, bool dry_run, v1::AssignBatchResponse* out);
+  absl::Status AssignBatch(const std::string& muni, bool dry_run, i18n::Language language,
+                           v1::AssignBatchResponse* out);
   absl::Status Stats(const std::string& muni, int training_within_days, v1::CoordinatorStats* out);
   absl::StatusOr<std::vector<std::string>> Municipalities();
 
@@ -72,7 +80,7 @@ class GuidesStore {
  private:
   absl::Status ProposeInTx(store::Connection& c, const std::string& muni,
                            const std::string& request_id, const std::string& guide_id,
-                           const std::string& etag, v1::Match* out);
+                           const std::string& etag, i18n::Language language, v1::Match* out);
 
   store::Database* db_;
   const store::PageTokens* tokens_;

@@ -1,8 +1,10 @@
 #include "services/housing/housing_service.h"
 
+#include "common/i18n/call_language.h"
 #include "common/server/unary.h"
 #include "common/status/status_macros.h"
 #include "services/housing/domain/list_filters.h"
+#include "services/housing/domain/stats.h"
 
 namespace helhed::housing {
 
@@ -12,7 +14,7 @@ grpc::ServerUnaryReactor* HousingServiceImpl::CreateUnit(grpc::CallbackServerCon
   return server::ServeUnary(
       ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
         const std::string& m = p.municipality_code();
-        return store_.Create(m, req->unit(), req->request_id(), resp->mutable_unit());
+        return store_.Create(m, req->unit(), req->idempotency_key(), resp->mutable_unit());
       });
 }
 
@@ -62,10 +64,11 @@ grpc::ServerUnaryReactor* HousingServiceImpl::ListUnits(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* HousingServiceImpl::SetUnitAvailability(
     grpc::CallbackServerContext* ctx, const v1::SetUnitAvailabilityRequest* req,
     v1::SetUnitAvailabilityResponse* resp) {
+  const i18n::Language lang = i18n::LanguageOf(*ctx);
   return server::ServeUnary(
-      ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
+      ctx, pool_, [this, req, resp, lang](const auth::Principal& p) -> absl::Status {
         const std::string& m = p.municipality_code();
-        return store_.SetUnitAvailability(m, req->id(), req->etag(), req->available(),
+        return store_.SetUnitAvailability(m, req->id(), req->etag(), req->available(), lang,
                                           resp->mutable_unit());
       });
 }
@@ -73,11 +76,12 @@ grpc::ServerUnaryReactor* HousingServiceImpl::SetUnitAvailability(
 grpc::ServerUnaryReactor* HousingServiceImpl::CreateApplication(
     grpc::CallbackServerContext* ctx, const v1::CreateApplicationRequest* req,
     v1::CreateApplicationResponse* resp) {
-  return server::ServeUnary(
-      ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
-        const std::string& m = p.municipality_code();
-        return store_.Create(m, req->application(), req->request_id(), resp->mutable_application());
-      });
+  return server::ServeUnary(ctx, pool_,
+                            [this, req, resp](const auth::Principal& p) -> absl::Status {
+                              const std::string& m = p.municipality_code();
+                              return store_.Create(m, req->application(), req->idempotency_key(),
+                                                   resp->mutable_application());
+                            });
 }
 
 grpc::ServerUnaryReactor* HousingServiceImpl::GetApplication(grpc::CallbackServerContext* ctx,
@@ -160,60 +164,67 @@ grpc::ServerUnaryReactor* HousingServiceImpl::UpdatePriorityRule(
 grpc::ServerUnaryReactor* HousingServiceImpl::GetApplicationStanding(
     grpc::CallbackServerContext* ctx, const v1::GetApplicationStandingRequest* req,
     v1::GetApplicationStandingResponse* resp) {
+  const i18n::Language lang = i18n::LanguageOf(*ctx);
   return server::ServeUnary(ctx, pool_,
-                            [this, req, resp](const auth::Principal& p) -> absl::Status {
+                            [this, req, resp, lang](const auth::Principal& p) -> absl::Status {
                               const std::string& m = p.municipality_code();
-                              return store_.Standing(m, req->application_id(), resp);
+                              return store_.Standing(m, req->application_id(), lang, resp);
                             });
 }
 
 grpc::ServerUnaryReactor* HousingServiceImpl::RankCandidates(grpc::CallbackServerContext* ctx,
                                                              const v1::RankCandidatesRequest* req,
                                                              v1::RankCandidatesResponse* resp) {
+  const i18n::Language lang = i18n::LanguageOf(*ctx);
   return server::ServeUnary(ctx, pool_,
-                            [this, req, resp](const auth::Principal& p) -> absl::Status {
+                            [this, req, resp, lang](const auth::Principal& p) -> absl::Status {
                               const std::string& m = p.municipality_code();
-                              return store_.Rank(m, req->unit_id(), req->limit(), resp);
+                              return store_.Rank(m, req->unit_id(), req->limit(),
+                                                 req->explain_application_id(), lang, resp);
                             });
 }
 
 grpc::ServerUnaryReactor* HousingServiceImpl::MakeOffer(grpc::CallbackServerContext* ctx,
                                                         const v1::MakeOfferRequest* req,
                                                         v1::MakeOfferResponse* resp) {
+  const i18n::Language lang = i18n::LanguageOf(*ctx);
   return server::ServeUnary(ctx, pool_,
-                            [this, req, resp](const auth::Principal& p) -> absl::Status {
+                            [this, req, resp, lang](const auth::Principal& p) -> absl::Status {
                               const std::string& m = p.municipality_code();
-                              return store_.MakeOffer(m, *req, resp->mutable_offer());
+                              return store_.MakeOffer(m, *req, lang, resp->mutable_offer());
                             });
 }
 
 grpc::ServerUnaryReactor* HousingServiceImpl::AcceptOffer(grpc::CallbackServerContext* ctx,
                                                           const v1::AcceptOfferRequest* req,
                                                           v1::AcceptOfferResponse* resp) {
+  const i18n::Language lang = i18n::LanguageOf(*ctx);
   return server::ServeUnary(ctx, pool_,
-                            [this, req, resp](const auth::Principal& p) -> absl::Status {
+                            [this, req, resp, lang](const auth::Principal& p) -> absl::Status {
                               const std::string& m = p.municipality_code();
-                              return store_.AcceptOffer(m, *req, resp);
+                              return store_.AcceptOffer(m, *req, lang, resp);
                             });
 }
 
 grpc::ServerUnaryReactor* HousingServiceImpl::DeclineOffer(grpc::CallbackServerContext* ctx,
                                                            const v1::DeclineOfferRequest* req,
                                                            v1::DeclineOfferResponse* resp) {
+  const i18n::Language lang = i18n::LanguageOf(*ctx);
   return server::ServeUnary(ctx, pool_,
-                            [this, req, resp](const auth::Principal& p) -> absl::Status {
+                            [this, req, resp, lang](const auth::Principal& p) -> absl::Status {
                               const std::string& m = p.municipality_code();
-                              return store_.DeclineOffer(m, *req, resp);
+                              return store_.DeclineOffer(m, *req, lang, resp);
                             });
 }
 
 grpc::ServerUnaryReactor* HousingServiceImpl::WithdrawOffer(grpc::CallbackServerContext* ctx,
                                                             const v1::WithdrawOfferRequest* req,
                                                             v1::WithdrawOfferResponse* resp) {
+  const i18n::Language lang = i18n::LanguageOf(*ctx);
   return server::ServeUnary(ctx, pool_,
-                            [this, req, resp](const auth::Principal& p) -> absl::Status {
+                            [this, req, resp, lang](const auth::Principal& p) -> absl::Status {
                               const std::string& m = p.municipality_code();
-                              return store_.WithdrawOffer(m, *req, resp);
+                              return store_.WithdrawOffer(m, *req, lang, resp);
                             });
 }
 
@@ -241,11 +252,12 @@ grpc::ServerUnaryReactor* HousingServiceImpl::ListOffers(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* HousingServiceImpl::CreateTenancy(grpc::CallbackServerContext* ctx,
                                                             const v1::CreateTenancyRequest* req,
                                                             v1::CreateTenancyResponse* resp) {
-  return server::ServeUnary(
-      ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
-        const std::string& m = p.municipality_code();
-        return store_.CreateTenancy(m, req->tenancy(), req->request_id(), resp->mutable_tenancy());
-      });
+  return server::ServeUnary(ctx, pool_,
+                            [this, req, resp](const auth::Principal& p) -> absl::Status {
+                              const std::string& m = p.municipality_code();
+                              return store_.CreateTenancy(m, req->tenancy(), req->idempotency_key(),
+                                                          resp->mutable_tenancy());
+                            });
 }
 
 grpc::ServerUnaryReactor* HousingServiceImpl::GetTenancy(grpc::CallbackServerContext* ctx,
@@ -294,19 +306,22 @@ grpc::ServerUnaryReactor* HousingServiceImpl::EndTenancy(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* HousingServiceImpl::GetHousingStats(grpc::CallbackServerContext* ctx,
                                                               const v1::GetHousingStatsRequest* req,
                                                               v1::GetHousingStatsResponse* resp) {
-  return server::ServeUnary(ctx, pool_,
-                            [this, req, resp](const auth::Principal& p) -> absl::Status {
-                              const std::string& m = p.municipality_code();
-                              v1::HousingStats* stats = resp->mutable_stats();
-                              HELHED_RETURN_IF_ERROR(store_.Stats(m, req->temporary_days(), stats));
-                              stats->set_long_stay_count(stats->long_stays_size());
-                              // Named citizens only for the role that works
-                              // with them; the rest see counts.
-                              if (!auth::HasRole(p, helhed::common::v1::ROLE_HOUSING_OFFICER)) {
-                                stats->clear_long_stays();
-                              }
-                              return absl::OkStatus();
-                            });
+  const i18n::Language lang = i18n::LanguageOf(*ctx);
+  return server::ServeUnary(
+      ctx, pool_, [this, req, resp, lang](const auth::Principal& p) -> absl::Status {
+        const std::string& m = p.municipality_code();
+        v1::HousingStats* stats = resp->mutable_stats();
+        HELHED_RETURN_IF_ERROR(store_.Stats(m, req->temporary_days(), stats));
+        stats->set_long_stay_count(stats->long_stays_size());
+        resp->set_summary(
+            StatsSummary(lang, *stats, req->temporary_days() == 0 ? 90 : req->temporary_days()));
+        // Named citizens only for the role that works
+        // with them; the rest see counts.
+        if (!auth::HasRole(p, helhed::common::v1::ROLE_HOUSING_OFFICER)) {
+          stats->clear_long_stays();
+        }
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace helhed::housing

@@ -9,6 +9,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/calendar/calendar.h"
+#include "common/i18n/catalogue.h"
 #include "common/status/field_violations.h"
 #include "common/status/status_macros.h"
 #include "common/status/validation.h"
@@ -22,14 +24,45 @@
 namespace helhed::housing {
 namespace {
 
-absl::CivilDay Today(absl::Time now) { return absl::ToCivilDay(now, absl::UTCTimeZone()); }
+// Catalogue ids of the errors that name a unit's or an application's
+// status: one text per status, so that the status is a word of the caller's
+// language (the error is rendered when the answer is sent).
+const char* UnitNotAvailableId(bool archived, v1::UnitStatus status) {
+  if (archived) return "housing.error.unit_not_available.archived";
+  switch (status) {
+    case v1::UNIT_STATUS_OFFERED:
+      return "housing.error.unit_not_available.offered";
+    case v1::UNIT_STATUS_OCCUPIED:
+      return "housing.error.unit_not_available.occupied";
+    case v1::UNIT_STATUS_UNAVAILABLE:
+      return "housing.error.unit_not_available.unavailable";
+    default:
+      return "housing.error.unit_not_available.other";
+  }
+}
 
-google::type::Date DateOf(absl::CivilDay d) {
-  google::type::Date out;
-  out.set_year(static_cast<int>(d.year()));
-  out.set_month(d.month());
-  out.set_day(d.day());
-  return out;
+const char* ApplicationNotActiveId(v1::ApplicationStatus status) {
+  switch (status) {
+    case v1::APPLICATION_STATUS_OFFERED:
+      return "housing.error.application_not_active.offered";
+    case v1::APPLICATION_STATUS_HOUSED:
+      return "housing.error.application_not_active.housed";
+    case v1::APPLICATION_STATUS_WITHDRAWN:
+      return "housing.error.application_not_active.withdrawn";
+    default:
+      return "housing.error.application_not_active.other";
+  }
+}
+
+const char* CannotWithdrawId(v1::ApplicationStatus status) {
+  switch (status) {
+    case v1::APPLICATION_STATUS_OFFERED:
+      return "housing.error.cannot_withdraw.offered";
+    case v1::APPLICATION_STATUS_HOUSED:
+      return "housing.error.cannot_withdraw.housed";
+    default:
+      return "housing.error.cannot_withdraw.other";
+  }
 }
 
 }  // namespace
@@ -56,16 +89,17 @@ struct Kind<hv1::HousingUnit> {
     housing::ValidateUnit(m, kName, v);
   }
   static absl::StatusOr<Projection> Prepare(Connection&, const std::string&, hv1::HousingUnit& m,
-                                            bool) {
+                                            bool, absl::Time now) {
     if (m.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED &&
         (m.unit_status() == hv1::UNIT_STATUS_OFFERED ||
          m.unit_status() == hv1::UNIT_STATUS_OCCUPIED)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the unit is ", hv1::UnitStatus_Name(m.unit_status()),
-                       ": withdraw its offer or end its tenancy before archiving it"));
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later(m.unit_status() == hv1::UNIT_STATUS_OFFERED
+                                       ? "housing.error.archive_unit.offered"
+                                       : "housing.error.archive_unit.occupied"));
     }
     if (m.unit_status() == hv1::UNIT_STATUS_AVAILABLE && !m.has_vacant_since()) {
-      *m.mutable_vacant_since() = Ts(absl::Now());
+      *m.mutable_vacant_since() = Ts(now);
     }
     Projection p;
     p.status = m.unit_status();
@@ -85,21 +119,21 @@ struct Kind<hv1::Application> {
   static void ClearOutputs(hv1::Application& m) {
     m.set_application_status(hv1::APPLICATION_STATUS_ACTIVE);
   }
-  static void Validate(const hv1::Application& m, FieldViolations& v) {
-    housing::ValidateApplication(m, kName, housing::Today(absl::Now()), v);
+  static void Validate(const hv1::Application& m, absl::Time now, FieldViolations& v) {
+    housing::ValidateApplication(m, kName, calendar::Today(now), v);
   }
   static absl::StatusOr<Projection> Prepare(Connection& c, const std::string& muni,
                                             hv1::Application& m, bool check_refs) {
     if (m.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED &&
         m.application_status() == hv1::APPLICATION_STATUS_OFFERED) {
-      return absl::FailedPreconditionError(
-          "an offer is pending on this application: withdraw it before archiving");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("housing.error.archive_application_offered"));
     }
     if (check_refs) {
       if (m.application_status() != hv1::APPLICATION_STATUS_ACTIVE) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("the application is ", hv1::ApplicationStatus_Name(m.application_status()),
-                         "; only an active application can be changed"));
+        return TextError(
+            absl::StatusCode::kFailedPrecondition,
+            i18n::Later(::helhed::housing::ApplicationNotActiveId(m.application_status())));
       }
       // One open application per citizen.
       HELHED_ASSIGN_OR_RETURN(
@@ -107,8 +141,9 @@ struct Kind<hv1::Application> {
                              " citizen_id = ? AND status IN (1, 2) AND state = 1 AND id <> ?",
                              {muni, m.citizen_id(), m.id()}));
       if (!rows.empty()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("the citizen already has an open application (", rows[0].Str(0), ")"));
+        return TextError(
+            absl::StatusCode::kFailedPrecondition,
+            i18n::Later("housing.error.open_application_id", {{"id", rows[0].Str(0)}}));
       }
     }
     Projection p;
@@ -143,13 +178,14 @@ struct Kind<hv1::Tenancy> {
     m.clear_move_out_reason();
     m.set_tenancy_status(hv1::TENANCY_STATUS_CURRENT);
   }
-  static void Validate(const hv1::Tenancy& m, FieldViolations& v) {
-    housing::ValidateTenancy(m, kName, housing::Today(absl::Now()), v);
+  static void Validate(const hv1::Tenancy& m, absl::Time now, FieldViolations& v) {
+    housing::ValidateTenancy(m, kName, calendar::Today(now), v);
   }
   static absl::StatusOr<Projection> Prepare(Connection&, const std::string&, hv1::Tenancy& m,
                                             bool) {
     if (m.has_move_out() && DateKey(m.move_out()) < DateKey(m.move_in())) {
-      return InvalidField("tenancy.move_in", "is after the move-out");
+      return InvalidField("tenancy.move_in",
+                          i18n::Later("validation.housing.move_in_after_move_out"));
     }
     Projection p;
     p.parent_id = m.unit_id();
@@ -176,13 +212,13 @@ absl::Time TimeOf(const google::protobuf::Timestamp& t) {
 
 template <typename T>
 absl::Status Save(Connection& c, const std::string& muni, T& m, int64_t version, absl::Time now) {
-  HELHED_ASSIGN_OR_RETURN(store::Projection p, store::Kind<T>::Prepare(c, muni, m, false));
+  HELHED_ASSIGN_OR_RETURN(store::Projection p, store::PrepareKind(c, muni, m, false, now));
   return store::Replace(c, muni, p, version, now, m);
 }
 
 absl::Status RequireEtag(const std::string& etag, FieldViolations& v) {
   if (etag.empty()) {
-    v.Add("etag", "is required: send the etag you last read");
+    v.Add("etag", i18n::Later("validation.etag.required"));
   }
   return v.ToStatus();
 }
@@ -216,7 +252,8 @@ absl::StatusOr<std::pair<v1::Offer, int64_t>> LoadOffer(Connection& c, const std
                            for_update ? store::ForUpdate(c) : ""),
               {muni, id}));
   if (rows.empty()) {
-    return absl::NotFoundError(absl::StrCat("offer ", id, " not found"));
+    return TextError(absl::StatusCode::kNotFound,
+                     i18n::Later("housing.error.offer_not_found", {{"id", id}}));
   }
   v1::Offer m;
   if (!m.ParseFromString(rows[0][0].AsString())) {
@@ -254,16 +291,16 @@ absl::Status SaveOffer(Connection& c, const std::string& muni, v1::Offer& m, int
                  pending ? store::Value(m.application_id()) : store::Value(), version + 1,
                  store::Micros(now), store::StoredBody(m), muni, m.id(), version}));
   if (n != 1) {
-    return absl::AbortedError("concurrent update");
+    return TextError(absl::StatusCode::kAborted, i18n::Later("common.store.concurrent_update"));
   }
   return absl::OkStatus();
 }
 
 absl::Status CheckNotPastDeadline(const v1::Offer& m, absl::Time now) {
   if (m.offer_state() == v1::OFFER_STATE_PENDING && TimeOf(m.deadline()) <= now) {
-    return absl::FailedPreconditionError(absl::StrCat("the offer expired at ",
-                                                      TimeUtil::ToString(m.deadline()),
-                                                      "; the unit goes back to the candidates"));
+    return TextError(absl::StatusCode::kFailedPrecondition,
+                     i18n::Later("housing.error.offer_expired",
+                                 {{"deadline", TimeUtil::ToString(m.deadline())}}));
   }
   return absl::OkStatus();
 }
@@ -271,8 +308,8 @@ absl::Status CheckNotPastDeadline(const v1::Offer& m, absl::Time now) {
 // Moves a pending offer to DECLINED, EXPIRED or WITHDRAWN and frees its
 // unit and application.
 absl::Status CloseOffer(Connection& c, const std::string& muni, v1::Offer& m, int64_t version,
-                        v1::OfferState to, absl::Time now) {
-  HELHED_RETURN_IF_ERROR(CheckOfferTransition(m.offer_state(), to));
+                        v1::OfferState to, absl::Time now, i18n::Language lang) {
+  HELHED_RETURN_IF_ERROR(CheckOfferTransition(m.offer_state(), to, lang));
   m.set_offer_state(to);
   *m.mutable_decided_time() = store::Ts(now);
   HELHED_RETURN_IF_ERROR(SaveOffer(c, muni, m, version, now));
@@ -314,14 +351,13 @@ absl::StatusOr<store::Loaded<v1::HousingUnit>> LockAvailableUnit(Connection& c,
                                                                  const std::string& field) {
   auto unit = Load<v1::HousingUnit>(c, muni, id, true);
   if (unit.status().code() == absl::StatusCode::kNotFound) {
-    return InvalidField(field, "no such unit");
+    return InvalidField(field, i18n::Later("validation.field.no_such", {{"kind", "unit"}}));
   }
   HELHED_RETURN_IF_ERROR(unit.status());
   const bool archived = unit->msg.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED;
   if (archived || unit->msg.unit_status() != v1::UNIT_STATUS_AVAILABLE) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the unit is ", archived ? "archived" : v1::UnitStatus_Name(unit->msg.unit_status()),
-        ", not available"));
+    return TextError(absl::StatusCode::kFailedPrecondition,
+                     i18n::Later(UnitNotAvailableId(archived, unit->msg.unit_status())));
   }
   return unit;
 }
@@ -333,7 +369,7 @@ absl::Status StartTenancy(Connection& c, const std::string& muni,
                           const std::string& request_id, absl::Time now) {
   t.set_unit_type(unit.msg.unit_type());
   t.set_tenancy_status(v1::TENANCY_STATUS_CURRENT);
-  HELHED_ASSIGN_OR_RETURN(store::Projection p, store::Kind<v1::Tenancy>::Prepare(c, muni, t, true));
+  HELHED_ASSIGN_OR_RETURN(store::Projection p, store::PrepareKind(c, muni, t, true, now));
   HELHED_RETURN_IF_ERROR(store::Insert(c, muni, p, request_id, now, t));
   unit.msg.set_unit_status(v1::UNIT_STATUS_OCCUPIED);
   unit.msg.clear_vacant_since();
@@ -354,7 +390,8 @@ absl::Status HousingStore::Create(const std::string& muni, const T& resource,
     // is the unique key of migration 0004: a concurrent create for the same
     // citizen won.
     if (s.code() == absl::StatusCode::kAlreadyExists) {
-      return absl::FailedPreconditionError("the citizen already has an open application");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("housing.error.open_application"));
     }
   }
   return s;
@@ -398,19 +435,21 @@ HELHED_HOUSING_INSTANTIATE(v1::Tenancy)
 
 absl::Status HousingStore::SetUnitAvailability(const std::string& muni, const std::string& id,
                                                const std::string& etag, bool available,
-                                               v1::HousingUnit* out) {
+                                               i18n::Language lang, v1::HousingUnit* out) {
   FieldViolations v;
   Validator(v).Id("id", id, true);
   HELHED_RETURN_IF_ERROR(RequireEtag(etag, v));
   return db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto unit, Load<v1::HousingUnit>(c, muni, id, true));
     if (unit.msg.etag() != etag) {
-      return absl::FailedPreconditionError("unit was changed since it was read (stale etag)");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("housing.error.unit_stale"));
     }
     if (unit.msg.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED) {
-      return absl::FailedPreconditionError("unit is archived");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("housing.error.unit_archived"));
     }
-    HELHED_RETURN_IF_ERROR(CheckAvailabilityChange(unit.msg.unit_status(), available));
+    HELHED_RETURN_IF_ERROR(CheckAvailabilityChange(unit.msg.unit_status(), available, lang));
     const auto to = available ? v1::UNIT_STATUS_AVAILABLE : v1::UNIT_STATUS_UNAVAILABLE;
     if (unit.msg.unit_status() != to) {
       unit.msg.set_unit_status(to);
@@ -434,19 +473,16 @@ absl::Status HousingStore::WithdrawApplication(const std::string& muni, const st
   return db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto app, Load<v1::Application>(c, muni, id, true));
     if (app.msg.etag() != etag) {
-      return absl::FailedPreconditionError(
-          "application was changed since it was read (stale etag)");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("housing.error.application_stale"));
     }
     if (app.msg.application_status() == v1::APPLICATION_STATUS_WITHDRAWN) {
       *out = std::move(app.msg);
       return absl::OkStatus();
     }
     if (app.msg.application_status() != v1::APPLICATION_STATUS_ACTIVE) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the application is ", v1::ApplicationStatus_Name(app.msg.application_status()),
-          app.msg.application_status() == v1::APPLICATION_STATUS_OFFERED
-              ? ": withdraw the pending offer first"
-              : ": it cannot be withdrawn"));
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later(CannotWithdrawId(app.msg.application_status())));
     }
     app.msg.set_application_status(v1::APPLICATION_STATUS_WITHDRAWN);
     HELHED_RETURN_IF_ERROR(Save(c, muni, app.msg, app.version, Now()));
@@ -473,14 +509,14 @@ absl::Status HousingStore::UpdateRule(const std::string& muni, const v1::Priorit
   FieldViolations v;
   ValidatePriorityRule(rule, "rule", v);
   if (rule.etag().empty()) {
-    v.Add("rule.etag", "is required: send the etag you last read");
+    v.Add("rule.etag", i18n::Later("validation.etag.required"));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   absl::Status s = db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto cur, LoadRule(c, muni));
     if (cur.first.etag() != rule.etag()) {
-      return absl::FailedPreconditionError(
-          "the priority rule was changed since it was read (stale etag); read it again");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("housing.error.rule_stale"));
     }
     v1::PriorityRule next = rule;
     const absl::Time now = Now();
@@ -498,20 +534,21 @@ absl::Status HousingStore::UpdateRule(const std::string& muni, const v1::Priorit
               "UPDATE priority_rules SET version = ?, update_time = ?, body = ? WHERE"
               " municipality = ? AND version = ?",
               {cur.second + 1, store::Micros(now), store::StoredBody(next), muni, cur.second}));
-      if (n != 1) return absl::AbortedError("concurrent update");
+      if (n != 1)
+        return TextError(absl::StatusCode::kAborted, i18n::Later("common.store.concurrent_update"));
     }
     *out = std::move(next);
     return absl::OkStatus();
   });
   if (s.code() == absl::StatusCode::kAlreadyExists) {
-    return absl::FailedPreconditionError(
-        "the priority rule was changed since it was read (stale etag); read it again");
+    return TextError(absl::StatusCode::kFailedPrecondition,
+                     i18n::Later("housing.error.rule_stale"));
   }
   return s;
 }
 
 absl::Status HousingStore::Standing(const std::string& muni, const std::string& application_id,
-                                    v1::GetApplicationStandingResponse* out) {
+                                    i18n::Language lang, v1::GetApplicationStandingResponse* out) {
   FieldViolations v;
   Validator(v).Id("application_id", application_id, true);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
@@ -519,9 +556,11 @@ absl::Status HousingStore::Standing(const std::string& muni, const std::string& 
     HELHED_ASSIGN_OR_RETURN(auto app, Load<v1::Application>(c, muni, application_id, false));
     HELHED_ASSIGN_OR_RETURN(auto rule, LoadRule(c, muni));
     HELHED_ASSIGN_OR_RETURN(auto active, active_apps_.Get(c, muni));
-    const PriorityScorer scorer(rule.first, Today(Now()));
-    *out->mutable_priority() = scorer.Explain(app.msg);
-    for (auto& q : QueuePlaces(app.msg, *active, scorer)) {
+    const PriorityScorer scorer(rule.first, calendar::Today(Now()));
+    *out->mutable_priority() = scorer.Explain(app.msg, lang);
+    std::vector<v1::QueuePlace> queues = QueuePlaces(app.msg, *active, scorer);
+    out->set_explanation(StandingText(lang, app.msg, out->priority(), queues));
+    for (auto& q : queues) {
       *out->add_queues() = std::move(q);
     }
     return absl::OkStatus();
@@ -529,22 +568,39 @@ absl::Status HousingStore::Standing(const std::string& muni, const std::string& 
 }
 
 absl::Status HousingStore::Rank(const std::string& muni, const std::string& unit_id, int limit,
+                                const std::string& explain_application_id, i18n::Language lang,
                                 v1::RankCandidatesResponse* out) {
   FieldViolations v;
   Validator check(v);
   check.Id("unit_id", unit_id, true);
   if (limit != 0) check.Range("limit", limit, 1, 100);
+  check.Id("explain_application_id", explain_application_id, false);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   if (limit == 0) limit = 10;
   return db_->ReadTransaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto unit, Load<v1::HousingUnit>(c, muni, unit_id, false));
     if (unit.msg.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED) {
-      return absl::FailedPreconditionError("unit is archived");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("housing.error.unit_archived"));
+    }
+    std::optional<store::Loaded<v1::Application>> named;
+    if (!explain_application_id.empty()) {
+      auto loaded = Load<v1::Application>(c, muni, explain_application_id, false);
+      if (loaded.status().code() == absl::StatusCode::kNotFound) {
+        // Another municipality's application is not found either.
+        return absl::NotFoundError(i18n::Message(lang, "housing.explain.not_found"));
+      }
+      HELHED_RETURN_IF_ERROR(loaded.status());
+      named = std::move(*loaded);
     }
     HELHED_ASSIGN_OR_RETURN(auto rule, LoadRule(c, muni));
     HELHED_ASSIGN_OR_RETURN(auto active, active_apps_.Get(c, muni));
-    const PriorityScorer scorer(rule.first, Today(Now()));
-    Ranking r = RankCandidates(unit.msg, *active, scorer, limit);
+    const PriorityScorer scorer(rule.first, calendar::Today(Now()));
+    Ranking r = RankCandidates(unit.msg, *active, scorer, limit, lang);
+    if (named.has_value()) {
+      *out->mutable_explanation() =
+          ExplainCandidate(unit.msg, named->msg, *active, scorer, r, lang);
+    }
     out->set_considered(r.considered);
     out->set_eligible(r.eligible);
     for (auto& cand : r.candidates) *out->add_candidates() = std::move(cand);
@@ -556,13 +612,13 @@ absl::Status HousingStore::Rank(const std::string& muni, const std::string& unit
 // Offers.
 
 absl::Status HousingStore::MakeOffer(const std::string& muni, const v1::MakeOfferRequest& req,
-                                     v1::Offer* out) {
+                                     i18n::Language lang, v1::Offer* out) {
   FieldViolations v;
   ValidateMakeOffer(req, Now(), v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   absl::Status s = db_->Transaction([&](Connection& c) -> absl::Status {
-    if (!req.request_id().empty()) {
-      HELHED_ASSIGN_OR_RETURN(bool found, FindOfferByRequest(c, muni, req.request_id(), out));
+    if (!req.idempotency_key().empty()) {
+      HELHED_ASSIGN_OR_RETURN(bool found, FindOfferByRequest(c, muni, req.idempotency_key(), out));
       if (found) return absl::OkStatus();
     }
     // Lock order everywhere: offer, unit, application.
@@ -570,22 +626,16 @@ absl::Status HousingStore::MakeOffer(const std::string& muni, const v1::MakeOffe
     HELHED_RETURN_IF_ERROR(unit.status());
     auto app = Load<v1::Application>(c, muni, req.application_id(), true);
     if (app.status().code() == absl::StatusCode::kNotFound) {
-      return InvalidField("application_id", "no such application");
+      return InvalidField("application_id",
+                          i18n::Later("validation.field.no_such", {{"kind", "application"}}));
     }
     HELHED_RETURN_IF_ERROR(app.status());
-    if (app->msg.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED ||
-        app->msg.application_status() != v1::APPLICATION_STATUS_ACTIVE) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the application is ",
-                       app->msg.state() == helhed::common::v1::RESOURCE_STATE_ARCHIVED
-                           ? "archived"
-                           : v1::ApplicationStatus_Name(app->msg.application_status()),
-                       ", not active"));
-    }
-    std::vector<std::string> why = Ineligibility(unit->msg, app->msg);
+    // The ranking's own rules (the application's state first), so an offer
+    // is refused exactly when the ranking leaves the application out.
+    std::vector<std::string> why = Ineligibility(lang, unit->msg, app->msg);
     if (!why.empty()) {
       return absl::FailedPreconditionError(
-          absl::StrCat("the application cannot take this unit: ", absl::StrJoin(why, "; ")));
+          i18n::Message(lang, "housing.offer.ineligible", {{"reasons", absl::StrJoin(why, "; ")}}));
     }
     HELHED_ASSIGN_OR_RETURN(auto rule, LoadRule(c, muni));
     const absl::Time now = Now();
@@ -596,20 +646,21 @@ absl::Status HousingStore::MakeOffer(const std::string& muni, const v1::MakeOffe
     m.set_citizen_id(app->msg.citizen_id());
     m.set_offer_state(v1::OFFER_STATE_PENDING);
     *m.mutable_deadline() = req.deadline();
-    m.set_priority(PriorityScorer(rule.first, Today(now)).Total(app->msg));
+    m.set_priority(PriorityScorer(rule.first, calendar::Today(now)).Total(app->msg));
     *m.mutable_create_time() = store::Ts(now);
     *m.mutable_update_time() = store::Ts(now);
     m.set_etag(store::Etag(1));
     HELHED_RETURN_IF_ERROR(
-        c.Execute("INSERT INTO offers (id, municipality, unit_id, application_id, citizen_id,"
-                  " offer_state, decline_reason, pending_unit, pending_application, deadline,"
-                  " request_id, version, create_time, update_time, body)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-                  {m.id(), muni, m.unit_id(), m.application_id(), m.citizen_id(),
-                   static_cast<int>(m.offer_state()), static_cast<int>(m.decline_reason()),
-                   m.unit_id(), m.application_id(), TimeUtil::TimestampToMicroseconds(m.deadline()),
-                   req.request_id().empty() ? store::Value() : store::Value(req.request_id()),
-                   store::Micros(now), store::Micros(now), store::StoredBody(m)})
+        c.Execute(
+             "INSERT INTO offers (id, municipality, unit_id, application_id, citizen_id,"
+             " offer_state, decline_reason, pending_unit, pending_application, deadline,"
+             " request_id, version, create_time, update_time, body)"
+             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+             {m.id(), muni, m.unit_id(), m.application_id(), m.citizen_id(),
+              static_cast<int>(m.offer_state()), static_cast<int>(m.decline_reason()), m.unit_id(),
+              m.application_id(), TimeUtil::TimestampToMicroseconds(m.deadline()),
+              req.idempotency_key().empty() ? store::Value() : store::Value(req.idempotency_key()),
+              store::Micros(now), store::Micros(now), store::StoredBody(m)})
             .status());
     unit->msg.set_unit_status(v1::UNIT_STATUS_OFFERED);
     HELHED_RETURN_IF_ERROR(Save(c, muni, unit->msg, unit->version, now));
@@ -622,20 +673,21 @@ absl::Status HousingStore::MakeOffer(const std::string& muni, const v1::MakeOffe
     // A concurrent offer with the same request id won, or (only if the locks
     // above failed) a pending key is taken.
     bool found = false;
-    if (!req.request_id().empty()) {
+    if (!req.idempotency_key().empty()) {
       HELHED_RETURN_IF_ERROR(db_->ReadTransaction([&](Connection& c) -> absl::Status {
-        HELHED_ASSIGN_OR_RETURN(found, FindOfferByRequest(c, muni, req.request_id(), out));
+        HELHED_ASSIGN_OR_RETURN(found, FindOfferByRequest(c, muni, req.idempotency_key(), out));
         return absl::OkStatus();
       }));
     }
     if (found) return absl::OkStatus();
-    return absl::FailedPreconditionError("the unit or the application already has a pending offer");
+    return TextError(absl::StatusCode::kFailedPrecondition,
+                     i18n::Later("housing.error.pending_offer"));
   }
   return s;
 }
 
 absl::Status HousingStore::AcceptOffer(const std::string& muni, const v1::AcceptOfferRequest& req,
-                                       v1::AcceptOfferResponse* out) {
+                                       i18n::Language lang, v1::AcceptOfferResponse* out) {
   FieldViolations v;
   ValidateAcceptOffer(req, v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
@@ -646,7 +698,8 @@ absl::Status HousingStore::AcceptOffer(const std::string& muni, const v1::Accept
     // also when the offer is accepted already: the etag read before an
     // accept is stale after it.
     if (!req.etag().empty() && m.etag() != req.etag()) {
-      return absl::FailedPreconditionError("offer was changed since it was read (stale etag)");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("housing.error.offer_stale"));
     }
     if (m.offer_state() == v1::OFFER_STATE_ACCEPTED) {
       // A retry of an accept that succeeded (without an etag, or with the
@@ -656,7 +709,7 @@ absl::Status HousingStore::AcceptOffer(const std::string& muni, const v1::Accept
       *out->mutable_tenancy() = std::move(t.msg);
       return absl::OkStatus();
     }
-    HELHED_RETURN_IF_ERROR(CheckOfferTransition(m.offer_state(), v1::OFFER_STATE_ACCEPTED));
+    HELHED_RETURN_IF_ERROR(CheckOfferTransition(m.offer_state(), v1::OFFER_STATE_ACCEPTED, lang));
     const absl::Time now = Now();
     HELHED_RETURN_IF_ERROR(CheckNotPastDeadline(m, now));
     HELHED_ASSIGN_OR_RETURN(auto unit, Load<v1::HousingUnit>(c, muni, m.unit_id(), true));
@@ -668,12 +721,12 @@ absl::Status HousingStore::AcceptOffer(const std::string& muni, const v1::Accept
     // A citizen moving on from a temporary place leaves it on move-in.
     google::type::Date move_in = req.move_in();
     if (!req.has_move_in()) {
-      absl::CivilDay day = Today(now);
+      absl::CivilDay day = calendar::Today(now);
       if (IsValidDate(unit.msg.available_from())) {
         const auto& a = unit.msg.available_from();
-        day = std::max(day, absl::CivilDay(a.year(), a.month(), a.day()));
+        day = std::max(day, calendar::CivilDayOf(a));
       }
-      move_in = DateOf(day);
+      move_in = calendar::DateOf(day);
     }
     store::ListFilter current;
     current.citizen_id = m.citizen_id();
@@ -708,7 +761,7 @@ absl::Status HousingStore::AcceptOffer(const std::string& muni, const v1::Accept
 }
 
 absl::Status HousingStore::DeclineOffer(const std::string& muni, const v1::DeclineOfferRequest& req,
-                                        v1::DeclineOfferResponse* out) {
+                                        i18n::Language lang, v1::DeclineOfferResponse* out) {
   FieldViolations v;
   ValidateDeclineOffer(req, v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
@@ -716,25 +769,27 @@ absl::Status HousingStore::DeclineOffer(const std::string& muni, const v1::Decli
     HELHED_ASSIGN_OR_RETURN(auto loaded, LoadOffer(c, muni, req.offer_id(), true));
     v1::Offer& m = loaded.first;
     if (!req.etag().empty() && m.etag() != req.etag()) {
-      return absl::FailedPreconditionError("offer was changed since it was read (stale etag)");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("housing.error.offer_stale"));
     }
-    HELHED_RETURN_IF_ERROR(CheckOfferTransition(m.offer_state(), v1::OFFER_STATE_DECLINED));
+    HELHED_RETURN_IF_ERROR(CheckOfferTransition(m.offer_state(), v1::OFFER_STATE_DECLINED, lang));
     HELHED_RETURN_IF_ERROR(CheckNotPastDeadline(m, Now()));
     m.set_decline_reason(req.reason());
     m.set_note(req.note());
-    HELHED_RETURN_IF_ERROR(CloseOffer(c, muni, m, loaded.second, v1::OFFER_STATE_DECLINED, Now()));
+    HELHED_RETURN_IF_ERROR(
+        CloseOffer(c, muni, m, loaded.second, v1::OFFER_STATE_DECLINED, Now(), lang));
     *out->mutable_offer() = std::move(m);
     return absl::OkStatus();
   }));
   v1::RankCandidatesResponse next;
-  if (Rank(muni, out->offer().unit_id(), 5, &next).ok()) {
+  if (Rank(muni, out->offer().unit_id(), 5, "", lang, &next).ok()) {
     *out->mutable_next_candidates() = std::move(*next.mutable_candidates());
   }
   return absl::OkStatus();
 }
 
 absl::Status HousingStore::WithdrawOffer(const std::string& muni,
-                                         const v1::WithdrawOfferRequest& req,
+                                         const v1::WithdrawOfferRequest& req, i18n::Language lang,
                                          v1::WithdrawOfferResponse* out) {
   FieldViolations v;
   ValidateWithdrawOffer(req, v);
@@ -743,15 +798,17 @@ absl::Status HousingStore::WithdrawOffer(const std::string& muni,
     HELHED_ASSIGN_OR_RETURN(auto loaded, LoadOffer(c, muni, req.offer_id(), true));
     v1::Offer& m = loaded.first;
     if (!req.etag().empty() && m.etag() != req.etag()) {
-      return absl::FailedPreconditionError("offer was changed since it was read (stale etag)");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("housing.error.offer_stale"));
     }
     m.set_note(req.note());
-    HELHED_RETURN_IF_ERROR(CloseOffer(c, muni, m, loaded.second, v1::OFFER_STATE_WITHDRAWN, Now()));
+    HELHED_RETURN_IF_ERROR(
+        CloseOffer(c, muni, m, loaded.second, v1::OFFER_STATE_WITHDRAWN, Now(), lang));
     *out->mutable_offer() = std::move(m);
     return absl::OkStatus();
   }));
   v1::RankCandidatesResponse next;
-  if (Rank(muni, out->offer().unit_id(), 5, &next).ok()) {
+  if (Rank(muni, out->offer().unit_id(), 5, "", lang, &next).ok()) {
     *out->mutable_next_candidates() = std::move(*next.mutable_candidates());
   }
   return absl::OkStatus();
@@ -779,7 +836,9 @@ absl::StatusOr<int> HousingStore::ExpireDue() {
         return absl::OkStatus();  // answered meanwhile
       }
       did = true;
-      return CloseOffer(c, muni, m, loaded.second, v1::OFFER_STATE_EXPIRED, now);
+      // No caller reads this text; an error only reaches the log.
+      return CloseOffer(c, muni, m, loaded.second, v1::OFFER_STATE_EXPIRED, now,
+                        i18n::Language::kEnglish);
     }));
     if (did) ++expired;
   }
@@ -852,8 +911,8 @@ absl::Status HousingStore::ListOffers(const std::string& muni, const v1::ListOff
 absl::Status HousingStore::CreateTenancy(const std::string& muni, const v1::Tenancy& tenancy,
                                          const std::string& request_id, v1::Tenancy* out) {
   FieldViolations v;
-  ValidateTenancy(tenancy, "tenancy", Today(Now()), v);
-  Validator(v).RequestId("request_id", request_id);
+  ValidateTenancy(tenancy, "tenancy", calendar::Today(Now()), v);
+  Validator(v).RequestId("idempotency_key", request_id);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   v1::Tenancy t = tenancy;
   store::ClearBookkeeping(t);
@@ -884,18 +943,20 @@ absl::Status HousingStore::CreateTenancy(const std::string& muni, const v1::Tena
 absl::Status HousingStore::EndTenancy(const std::string& muni, const v1::EndTenancyRequest& req,
                                       v1::EndTenancyResponse* out) {
   FieldViolations v;
-  ValidateEndTenancy(req, Today(Now()), v);
+  ValidateEndTenancy(req, calendar::Today(Now()), v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto t, Load<v1::Tenancy>(c, muni, req.id(), true));
     if (t.msg.etag() != req.etag()) {
-      return absl::FailedPreconditionError("tenancy was changed since it was read (stale etag)");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("housing.error.tenancy_stale"));
     }
     if (t.msg.tenancy_status() != v1::TENANCY_STATUS_CURRENT) {
-      return absl::FailedPreconditionError("the tenancy has already ended");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("housing.error.tenancy_ended"));
     }
     if (DateKey(req.move_out()) < DateKey(t.msg.move_in())) {
-      return InvalidField("move_out", "is before the move-in");
+      return InvalidField("move_out", i18n::Later("validation.housing.move_out_before_move_in"));
     }
     HELHED_RETURN_IF_ERROR(
         EndTenancyInTx(c, muni, t, req.move_out(), req.reason(), Now(), out->mutable_unit()));

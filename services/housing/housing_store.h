@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/i18n/language.h"
 #include "common/store/database.h"
 #include "common/store/paging.h"
 #include "common/store/resources.h"
@@ -45,25 +46,31 @@ class HousingStore {
                     std::string* next);
 
   absl::Status SetUnitAvailability(const std::string& muni, const std::string& id,
-                                   const std::string& etag, bool available, v1::HousingUnit* out);
+                                   const std::string& etag, bool available, i18n::Language lang,
+                                   v1::HousingUnit* out);
   absl::Status WithdrawApplication(const std::string& muni, const std::string& id,
                                    const std::string& etag, v1::Application* out);
 
   absl::Status GetRule(const std::string& muni, v1::PriorityRule* out, bool* is_default);
   absl::Status UpdateRule(const std::string& muni, const v1::PriorityRule& rule,
                           v1::PriorityRule* out);
+  // Texts (priority parts, explanations, reasons) in `lang`.
   absl::Status Standing(const std::string& muni, const std::string& application_id,
-                        v1::GetApplicationStandingResponse* out);
+                        i18n::Language lang, v1::GetApplicationStandingResponse* out);
+  // With `explain_application_id` set, also why that application is where
+  // it is (NOT_FOUND when the municipality has no such application).
   absl::Status Rank(const std::string& muni, const std::string& unit_id, int limit,
+                    const std::string& explain_application_id, i18n::Language lang,
                     v1::RankCandidatesResponse* out);
 
-  absl::Status MakeOffer(const std::string& muni, const v1::MakeOfferRequest& req, v1::Offer* out);
+  absl::Status MakeOffer(const std::string& muni, const v1::MakeOfferRequest& req,
+                         i18n::Language lang, v1::Offer* out);
   absl::Status AcceptOffer(const std::string& muni, const v1::AcceptOfferRequest& req,
-                           v1::AcceptOfferResponse* out);
+                           i18n::Language lang, v1::AcceptOfferResponse* out);
   absl::Status DeclineOffer(const std::string& muni, const v1::DeclineOfferRequest& req,
-                            v1::DeclineOfferResponse* out);
+                            i18n::Language lang, v1::DeclineOfferResponse* out);
   absl::Status WithdrawOffer(const std::string& muni, const v1::WithdrawOfferRequest& req,
-                             v1::WithdrawOfferResponse* out);
+                             i18n::Language lang, v1::WithdrawOfferResponse* out);
   absl::Status GetOffer(const std::string& muni, const std::string& id, v1::Offer* out);
   absl::Status ListOffers(const std::string& muni, const v1::ListOffersRequest& req,
                           const store::Page& page, v1::ListOffersResponse* out);

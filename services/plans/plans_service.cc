@@ -1,6 +1,7 @@
 #include "services/plans/plans_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/i18n/call_language.h"
 #include "common/server/unary.h"
 #include "common/status/status_macros.h"
 #include "common/status/validation.h"
@@ -12,7 +13,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreatePolicy(grpc::CallbackServerCon
                                                          const v1::CreatePolicyRequest* req,
                                                          v1::CreatePolicyResponse* resp) {
   return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
-    return store_.Create(p.municipality_code(), req->policy(), req->request_id(),
+    return store_.Create(p.municipality_code(), req->policy(), req->idempotency_key(),
                          resp->mutable_policy());
   });
 }
@@ -58,7 +59,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreatePlan(grpc::CallbackServerConte
                                                        const v1::CreatePlanRequest* req,
                                                        v1::CreatePlanResponse* resp) {
   return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
-    return store_.Create(p.municipality_code(), req->plan(), req->request_id(),
+    return store_.Create(p.municipality_code(), req->plan(), req->idempotency_key(),
                          resp->mutable_plan());
   });
 }
@@ -104,7 +105,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateTrack(grpc::CallbackServerCont
                                                         const v1::CreateTrackRequest* req,
                                                         v1::CreateTrackResponse* resp) {
   return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
-    return store_.Create(p.municipality_code(), req->track(), req->request_id(),
+    return store_.Create(p.municipality_code(), req->track(), req->idempotency_key(),
                          resp->mutable_track());
   });
 }
@@ -150,7 +151,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateInitiativeArea(
     grpc::CallbackServerContext* ctx, const v1::CreateInitiativeAreaRequest* req,
     v1::CreateInitiativeAreaResponse* resp) {
   return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
-    return store_.Create(p.municipality_code(), req->initiative_area(), req->request_id(),
+    return store_.Create(p.municipality_code(), req->initiative_area(), req->idempotency_key(),
                          resp->mutable_initiative_area());
   });
 }
@@ -197,7 +198,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateActivity(grpc::CallbackServerC
                                                            const v1::CreateActivityRequest* req,
                                                            v1::CreateActivityResponse* resp) {
   return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
-    return store_.Create(p.municipality_code(), req->activity(), req->request_id(),
+    return store_.Create(p.municipality_code(), req->activity(), req->idempotency_key(),
                          resp->mutable_activity());
   });
 }
@@ -243,7 +244,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateIndicator(grpc::CallbackServer
                                                             const v1::CreateIndicatorRequest* req,
                                                             v1::CreateIndicatorResponse* resp) {
   return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
-    return store_.Create(p.municipality_code(), req->indicator(), req->request_id(),
+    return store_.Create(p.municipality_code(), req->indicator(), req->idempotency_key(),
                          resp->mutable_indicator());
   });
 }
@@ -341,8 +342,9 @@ grpc::ServerUnaryReactor* PlansServiceImpl::GetYearlyFocus(grpc::CallbackServerC
 grpc::ServerUnaryReactor* PlansServiceImpl::GetStatusReport(grpc::CallbackServerContext* ctx,
                                                             const v1::GetStatusReportRequest* req,
                                                             v1::GetStatusReportResponse* resp) {
-  return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
-    return store_.GetStatusReport(p.municipality_code(), *req, resp);
+  const i18n::Language language = i18n::LanguageOf(*ctx);
+  return server::ServeUnary(ctx, pool_, [this, req, resp, language](const auth::Principal& p) {
+    return store_.GetStatusReport(p.municipality_code(), *req, language, resp);
   });
 }
 
@@ -359,7 +361,7 @@ grpc::ServerUnaryReactor* CitizenPlansServiceImpl::CreateCitizenPlan(
     grpc::CallbackServerContext* ctx, const v1::CreateCitizenPlanRequest* req,
     v1::CreateCitizenPlanResponse* resp) {
   return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
-    return store_.Create(p.municipality_code(), req->citizen_plan(), req->request_id(),
+    return store_.Create(p.municipality_code(), req->citizen_plan(), req->idempotency_key(),
                          resp->mutable_citizen_plan());
   });
 }
@@ -406,7 +408,7 @@ grpc::ServerUnaryReactor* CitizenPlansServiceImpl::CreateGoal(grpc::CallbackServ
                                                               const v1::CreateGoalRequest* req,
                                                               v1::CreateGoalResponse* resp) {
   return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
-    return store_.Create(p.municipality_code(), req->goal(), req->request_id(),
+    return store_.Create(p.municipality_code(), req->goal(), req->idempotency_key(),
                          resp->mutable_goal());
   });
 }
@@ -452,7 +454,7 @@ grpc::ServerUnaryReactor* CitizenPlansServiceImpl::CreateAction(grpc::CallbackSe
                                                                 const v1::CreateActionRequest* req,
                                                                 v1::CreateActionResponse* resp) {
   return server::ServeUnary(ctx, pool_, [this, req, resp](const auth::Principal& p) {
-    return store_.Create(p.municipality_code(), req->action(), req->request_id(),
+    return store_.Create(p.municipality_code(), req->action(), req->idempotency_key(),
                          resp->mutable_action());
   });
 }

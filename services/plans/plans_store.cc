@@ -106,7 +106,8 @@ struct Kind<v1::InitiativeArea> {
       HELHED_ASSIGN_OR_RETURN(
           auto track, Require<v1::Track>(c, muni, m.track_id(), "initiative_area.track_id"));
       if (track.msg.plan_id() != m.plan_id()) {
-        return InvalidField("initiative_area.track_id", "is a track of another plan");
+        return InvalidField("initiative_area.track_id",
+                            i18n::Later("validation.plans.track_of_other_plan"));
       }
     }
     Projection p;
@@ -176,7 +177,7 @@ struct Kind<v1::Indicator> {
                                                           "indicator.initiative_area_id"));
       if (area.msg.plan_id() != m.plan_id()) {
         return InvalidField("indicator.initiative_area_id",
-                            "is an initiative area of another plan");
+                            i18n::Later("validation.plans.area_of_other_plan"));
       }
     }
     Projection p;
@@ -369,7 +370,7 @@ absl::Status PlansStore::AddProgress(const std::string& muni, const std::string&
   FieldViolations v;
   Validator check(v);
   check.Id("activity_id", req.activity_id(), true);
-  check.RequestId("request_id", req.request_id());
+  check.RequestId("idempotency_key", req.idempotency_key());
   ValidateProgress(req.progress(), "progress", v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
@@ -377,21 +378,23 @@ absl::Status PlansStore::AddProgress(const std::string& muni, const std::string&
     // waits here and finds the entry below instead of inserting it twice.
     HELHED_ASSIGN_OR_RETURN(auto act, Load<v1::Activity>(c, muni, req.activity_id(), true));
     v1::ActivityProgress existing;
-    HELHED_ASSIGN_OR_RETURN(bool found, FindEntry(c, muni, kProgress, req.request_id(), &existing));
+    HELHED_ASSIGN_OR_RETURN(bool found,
+                            FindEntry(c, muni, kProgress, req.idempotency_key(), &existing));
     if (found) {
       *out->mutable_progress() = existing;
       *out->mutable_activity() = act.msg;
       return absl::OkStatus();
     }
     if (act.msg.state() == RESOURCE_STATE_ARCHIVED) {
-      return absl::FailedPreconditionError("activity is archived");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("plans.error.activity_archived"));
     }
     const absl::Time now = Now();
     v1::ActivityProgress e = req.progress();
     e.set_activity_id(act.msg.id());
     e.set_author(subject);
     HELHED_RETURN_IF_ERROR(InsertEntry(c, muni, kProgress, act.msg.id(), DateKey(e.update_date()),
-                                       req.request_id(), now, e));
+                                       req.idempotency_key(), now, e));
     v1::Activity a = act.msg;
     if (e.new_status() != v1::ACTIVITY_STATUS_UNSPECIFIED) {
       a.set_status(e.new_status());
@@ -422,7 +425,7 @@ absl::Status PlansStore::RecordMeasurement(const std::string& muni,
   FieldViolations v;
   Validator check(v);
   check.Id("indicator_id", req.indicator_id(), true);
-  check.RequestId("request_id", req.request_id());
+  check.RequestId("idempotency_key", req.idempotency_key());
   ValidateMeasurement(req.measurement(), "measurement", v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
@@ -431,20 +434,21 @@ absl::Status PlansStore::RecordMeasurement(const std::string& muni,
     HELHED_ASSIGN_OR_RETURN(auto ind, Load<v1::Indicator>(c, muni, req.indicator_id(), true));
     v1::Measurement existing;
     HELHED_ASSIGN_OR_RETURN(bool found,
-                            FindEntry(c, muni, kMeasurement, req.request_id(), &existing));
+                            FindEntry(c, muni, kMeasurement, req.idempotency_key(), &existing));
     if (found) {
       *out->mutable_measurement() = existing;
       *out->mutable_indicator() = ind.msg;
       return absl::OkStatus();
     }
     if (ind.msg.state() == RESOURCE_STATE_ARCHIVED) {
-      return absl::FailedPreconditionError("indicator is archived");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("plans.error.indicator_archived"));
     }
     const absl::Time now = Now();
     v1::Measurement e = req.measurement();
     e.set_indicator_id(ind.msg.id());
     HELHED_RETURN_IF_ERROR(InsertEntry(c, muni, kMeasurement, ind.msg.id(),
-                                       DateKey(e.value().date()), req.request_id(), now, e));
+                                       DateKey(e.value().date()), req.idempotency_key(), now, e));
     v1::Indicator i = ind.msg;
     if (!i.has_latest() || DateKey(e.value().date()) >= DateKey(i.latest().date())) {
       *i.mutable_latest() = e.value();
@@ -474,7 +478,7 @@ absl::Status PlansStore::AddAssessment(const std::string& muni, const v1::AddAss
   FieldViolations v;
   Validator check(v);
   check.Id("goal_id", req.goal_id(), true);
-  check.RequestId("request_id", req.request_id());
+  check.RequestId("idempotency_key", req.idempotency_key());
   ValidateAssessment(req.assessment(), "assessment", v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
@@ -483,23 +487,26 @@ absl::Status PlansStore::AddAssessment(const std::string& muni, const v1::AddAss
     HELHED_ASSIGN_OR_RETURN(auto goal, Load<v1::Goal>(c, muni, req.goal_id(), true));
     v1::Assessment existing;
     HELHED_ASSIGN_OR_RETURN(bool found,
-                            FindEntry(c, muni, kAssessment, req.request_id(), &existing));
+                            FindEntry(c, muni, kAssessment, req.idempotency_key(), &existing));
     if (found) {
       *out->mutable_assessment() = existing;
       *out->mutable_goal() = goal.msg;
       return absl::OkStatus();
     }
     if (goal.msg.state() == RESOURCE_STATE_ARCHIVED) {
-      return absl::FailedPreconditionError("goal is archived");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("plans.error.goal_archived"));
     }
     if (!goal.msg.active()) {
-      return absl::FailedPreconditionError("goal is closed; create a new goal instead");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("plans.error.goal_closed"));
     }
     const absl::Time now = Now();
     v1::Assessment e = req.assessment();
     e.set_goal_id(goal.msg.id());
     HELHED_RETURN_IF_ERROR(InsertEntry(c, muni, kAssessment, goal.msg.id(),
-                                       DateKey(e.assessment_date()), req.request_id(), now, e));
+                                       DateKey(e.assessment_date()), req.idempotency_key(), now,
+                                       e));
     v1::Goal g = goal.msg;
     if (e.outcome() != v1::GOAL_OUTCOME_UNSPECIFIED) {
       g.set_outcome(e.outcome());
@@ -536,9 +543,10 @@ absl::Status PlansStore::SetYearlyFocus(const std::string& muni, const v1::Yearl
     HELHED_ASSIGN_OR_RETURN(auto plan, Load<v1::Plan>(c, muni, focus.plan_id(), false));
     if (focus.year() < plan.msg.period().start_year() ||
         focus.year() > plan.msg.period().end_year()) {
-      return InvalidField("focus.year", absl::StrCat("is outside the plan's period ",
-                                                     plan.msg.period().start_year(), "-",
-                                                     plan.msg.period().end_year()));
+      return InvalidField("focus.year",
+                          i18n::Later("validation.plans.outside_period",
+                                      {{"start", absl::StrCat(plan.msg.period().start_year())},
+                                       {"end", absl::StrCat(plan.msg.period().end_year())}}));
     }
     FieldViolations bad;
     for (int i = 0; i < focus.initiative_area_ids_size(); ++i) {
@@ -549,7 +557,7 @@ absl::Status PlansStore::SetYearlyFocus(const std::string& muni, const v1::Yearl
       if (!area.ok() || area->msg.plan_id() != focus.plan_id() ||
           area->msg.state() == RESOURCE_STATE_ARCHIVED) {
         bad.Add(absl::StrCat("focus.initiative_area_ids[", i, "]"),
-                "is not an active initiative area of this plan");
+                i18n::Later("validation.plans.not_active_area"));
       }
     }
     HELHED_RETURN_IF_ERROR(bad.ToStatus());
@@ -571,8 +579,8 @@ absl::Status PlansStore::SetYearlyFocus(const std::string& muni, const v1::Yearl
     } else {
       const int64_t version = rows[0].Int(0);
       if (focus.etag() != Etag(version)) {
-        return absl::FailedPreconditionError(
-            "the focus of this year was changed since it was read (stale or missing etag)");
+        return TextError(absl::StatusCode::kFailedPrecondition,
+                         i18n::Later("plans.error.focus_stale"));
       }
       f.set_etag(Etag(version + 1));
       HELHED_RETURN_IF_ERROR(
@@ -585,8 +593,8 @@ absl::Status PlansStore::SetYearlyFocus(const std::string& muni, const v1::Yearl
     return absl::OkStatus();
   });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
-    return absl::FailedPreconditionError(
-        "the focus of this year was set concurrently; read it again");
+    return TextError(absl::StatusCode::kFailedPrecondition,
+                     i18n::Later("plans.error.focus_concurrent"));
   }
   return status;
 }
@@ -619,7 +627,8 @@ absl::Status PlansStore::GetYearlyFocus(const std::string& muni, const std::stri
     HELHED_RETURN_IF_ERROR(Load<v1::Plan>(c, muni, plan_id, false).status());
     HELHED_ASSIGN_OR_RETURN(bool found, LoadFocus(c, muni, plan_id, year, out));
     if (!found) {
-      return absl::NotFoundError(absl::StrCat("no focus set for ", year));
+      return TextError(absl::StatusCode::kNotFound,
+                       i18n::Later("plans.error.no_focus", {{"year", absl::StrCat(year)}}));
     }
     return absl::OkStatus();
   });
@@ -630,6 +639,7 @@ absl::Status PlansStore::GetYearlyFocus(const std::string& muni, const std::stri
 
 absl::Status PlansStore::GetStatusReport(const std::string& muni,
                                          const v1::GetStatusReportRequest& req,
+                                         i18n::Language language,
                                          v1::GetStatusReportResponse* out) {
   FieldViolations v;
   Validator check(v);
@@ -692,7 +702,7 @@ absl::Status PlansStore::GetStatusReport(const std::string& muni,
     return absl::OkStatus();
   }));
   *out->mutable_report() = BuildStatusReport(in);
-  out->set_markdown(RenderMarkdown(out->report()));
+  out->set_markdown(RenderMarkdown(out->report(), in, language));
   return absl::OkStatus();
 }
 

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/i18n/language.h"
 #include "common/store/database.h"
 #include "common/store/paging.h"
 #include "google/protobuf/field_mask.pb.h"
@@ -35,7 +36,7 @@ class PlansStore {
 
   // Generic resource operations, for T in Policy, Plan, Track,
   // InitiativeArea, Activity, Indicator, CitizenPlan, Goal, Action.
-  // Create validates, checks references, and is idempotent on request_id.
+  // Create validates, checks references, and is idempotent on the idempotency key.
   template <typename T>
   absl::Status Create(const std::string& municipality, const T& resource,
                       const std::string& request_id, T* out);
@@ -73,8 +74,9 @@ class PlansStore {
   absl::Status GetYearlyFocus(const std::string& municipality, const std::string& plan_id, int year,
                               v1::YearlyFocus* out);
 
+  // The report's Markdown is written in `language`.
   absl::Status GetStatusReport(const std::string& municipality,
-                               const v1::GetStatusReportRequest& req,
+                               const v1::GetStatusReportRequest& req, i18n::Language language,
                                v1::GetStatusReportResponse* out);
   absl::Status ListStaleItems(const std::string& municipality, const std::string& plan_id, int days,
                               v1::ListStaleItemsResponse* out);

@@ -1,5 +1,6 @@
 #include "services/volunteers/stats_exporter.h"
 
+#include "common/calendar/calendar.h"
 #include "common/observability/log.h"
 
 namespace helhed::volunteers {
@@ -40,7 +41,7 @@ void StatsExporter::Refresh() {
   if (!munis.ok()) {
     return;  // the store is down; health reports it
   }
-  const absl::CivilDay today = absl::ToCivilDay(store_.Now(), absl::UTCTimeZone());
+  const absl::CivilDay today = calendar::Today(store_.Now());
   for (const auto& m : *munis) {
     v1::MonthlyStats s;
     absl::Status status =

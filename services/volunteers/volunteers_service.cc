@@ -1,5 +1,6 @@
 #include "services/volunteers/volunteers_service.h"
 
+#include "common/i18n/call_language.h"
 #include "common/server/unary.h"
 #include "common/status/status_macros.h"
 #include "services/volunteers/domain/list_filters.h"
@@ -9,11 +10,11 @@ namespace helhed::volunteers {
 grpc::ServerUnaryReactor* VolunteersServiceImpl::CreateOrganisation(
     grpc::CallbackServerContext* ctx, const v1::CreateOrganisationRequest* req,
     v1::CreateOrganisationResponse* resp) {
-  return server::ServeUnary(ctx, pool_,
-                            [this, req, resp](const auth::Principal& p) -> absl::Status {
-                              return store_.Create(p.municipality_code(), req->organisation(),
-                                                   req->request_id(), resp->mutable_organisation());
-                            });
+  return server::ServeUnary(
+      ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
+        return store_.Create(p.municipality_code(), req->organisation(), req->idempotency_key(),
+                             resp->mutable_organisation());
+      });
 }
 
 grpc::ServerUnaryReactor* VolunteersServiceImpl::GetOrganisation(
@@ -60,11 +61,11 @@ grpc::ServerUnaryReactor* VolunteersServiceImpl::ListOrganisations(
 grpc::ServerUnaryReactor* VolunteersServiceImpl::CreateVolunteer(
     grpc::CallbackServerContext* ctx, const v1::CreateVolunteerRequest* req,
     v1::CreateVolunteerResponse* resp) {
-  return server::ServeUnary(ctx, pool_,
-                            [this, req, resp](const auth::Principal& p) -> absl::Status {
-                              return store_.Create(p.municipality_code(), req->volunteer(),
-                                                   req->request_id(), resp->mutable_volunteer());
-                            });
+  return server::ServeUnary(
+      ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
+        return store_.Create(p.municipality_code(), req->volunteer(), req->idempotency_key(),
+                             resp->mutable_volunteer());
+      });
 }
 
 grpc::ServerUnaryReactor* VolunteersServiceImpl::GetVolunteer(grpc::CallbackServerContext* ctx,
@@ -111,11 +112,11 @@ grpc::ServerUnaryReactor* VolunteersServiceImpl::ListVolunteers(
 grpc::ServerUnaryReactor* VolunteersServiceImpl::CreateActivity(
     grpc::CallbackServerContext* ctx, const v1::CreateActivityRequest* req,
     v1::CreateActivityResponse* resp) {
-  return server::ServeUnary(ctx, pool_,
-                            [this, req, resp](const auth::Principal& p) -> absl::Status {
-                              return store_.Create(p.municipality_code(), req->activity(),
-                                                   req->request_id(), resp->mutable_activity());
-                            });
+  return server::ServeUnary(
+      ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
+        return store_.Create(p.municipality_code(), req->activity(), req->idempotency_key(),
+                             resp->mutable_activity());
+      });
 }
 
 grpc::ServerUnaryReactor* VolunteersServiceImpl::GetActivity(grpc::CallbackServerContext* ctx,
@@ -164,8 +165,8 @@ grpc::ServerUnaryReactor* VolunteersServiceImpl::CreateAccompanimentRequest(
     v1::CreateAccompanimentRequestResponse* resp) {
   return server::ServeUnary(
       ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
-        return store_.Create(p.municipality_code(), req->accompaniment_request(), req->request_id(),
-                             resp->mutable_accompaniment_request());
+        return store_.Create(p.municipality_code(), req->accompaniment_request(),
+                             req->idempotency_key(), resp->mutable_accompaniment_request());
       });
 }
 
@@ -243,20 +244,23 @@ grpc::ServerUnaryReactor* VolunteersServiceImpl::ListSignUps(grpc::CallbackServe
 grpc::ServerUnaryReactor* VolunteersServiceImpl::RankCandidates(
     grpc::CallbackServerContext* ctx, const v1::RankCandidatesRequest* req,
     v1::RankCandidatesResponse* resp) {
+  const i18n::Language language = i18n::LanguageOf(*ctx);
   return server::ServeUnary(
-      ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
+      ctx, pool_, [this, req, resp, language](const auth::Principal& p) -> absl::Status {
         return store_.RankCandidates(p.municipality_code(), req->accompaniment_id(), req->limit(),
-                                     resp);
+                                     req->explain_volunteer_id(), language, resp);
       });
 }
 
 grpc::ServerUnaryReactor* VolunteersServiceImpl::MatchRequest(grpc::CallbackServerContext* ctx,
                                                               const v1::MatchRequestRequest* req,
                                                               v1::MatchRequestResponse* resp) {
-  return server::ServeUnary(
-      ctx, pool_, [this, req, resp](const auth::Principal& p) -> absl::Status {
-        return store_.Match(p.municipality_code(), *req, resp->mutable_accompaniment_request());
-      });
+  const i18n::Language language = i18n::LanguageOf(*ctx);
+  return server::ServeUnary(ctx, pool_,
+                            [this, req, resp, language](const auth::Principal& p) -> absl::Status {
+                              return store_.Match(p.municipality_code(), *req, language,
+                                                  resp->mutable_accompaniment_request());
+                            });
 }
 
 grpc::ServerUnaryReactor* VolunteersServiceImpl::ConfirmRequest(

@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/calendar/calendar.h"
+#include "common/i18n/catalogue.h"
 #include "common/status/field_violations.h"
 #include "common/status/status_macros.h"
 #include "common/status/validation.h"
@@ -119,8 +121,8 @@ struct Kind<vv1::AccompanimentRequest> {
     if (check_refs) {
       // Creates and updates: only while no volunteer holds it.
       if (m.request_state() != vv1::REQUEST_STATE_REQUESTED) {
-        return absl::FailedPreconditionError(
-            "only a request that is not matched yet can be changed; cancel it instead");
+        return TextError(absl::StatusCode::kFailedPrecondition,
+                         i18n::Later("volunteers.error.request_not_changeable"));
       }
       if (!m.activity_id().empty()) {
         HELHED_RETURN_IF_ERROR(
@@ -160,23 +162,11 @@ absl::Time ToTime(const google::protobuf::Timestamp& t) {
   return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
 }
 
-// Danish local time (UTC if the zone cannot be loaded).
-const absl::TimeZone& LocalZone() {
-  static const absl::TimeZone tz = [] {
-    absl::TimeZone z;
-    return absl::LoadTimeZone("Europe/Copenhagen", &z) ? z : absl::UTCTimeZone();
-  }();
-  return tz;
-}
+// Danish local time (common/calendar).
+const absl::TimeZone& LocalZone() { return calendar::Zone(); }
 
-google::type::Date LocalDate(absl::Time t) {
-  const absl::CivilDay day = absl::ToCivilDay(t, LocalZone());
-  google::type::Date d;
-  d.set_year(static_cast<int>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
+// The Danish date of an instant.
+google::type::Date LocalDate(absl::Time t) { return calendar::DateOf(calendar::DayOf(t)); }
 
 bool Has(const google::protobuf::RepeatedPtrField<std::string>& list, const std::string& x) {
   return std::find(list.begin(), list.end(), x) != list.end();
@@ -309,9 +299,9 @@ absl::Status VolunteersStore::SignUp(const std::string& muni, const v1::SignUpRe
   Validator check(v);
   check.Id("activity_id", req.activity_id(), true);
   check.Id("volunteer_id", req.volunteer_id(), true);
-  check.RequestId("request_id", req.request_id());
+  check.RequestId("idempotency_key", req.idempotency_key());
   if (!req.has_occurrence_start()) {
-    v.Add("occurrence_start", "is required");
+    v.Add("occurrence_start", i18n::Later("validation.field.required"));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   const absl::Time start = ToTime(req.occurrence_start());
@@ -327,10 +317,10 @@ absl::Status VolunteersStore::SignUp(const std::string& muni, const v1::SignUpRe
                           {muni, req.activity_id(), start_us}));
       return act.msg.capacity() - static_cast<int>(n[0].Int(0));
     };
-    if (!req.request_id().empty()) {
+    if (!req.idempotency_key().empty()) {
       HELHED_ASSIGN_OR_RETURN(
           Rows prior, c.Query("SELECT body FROM sign_ups WHERE municipality = ? AND request_id = ?",
-                              {muni, req.request_id()}));
+                              {muni, req.idempotency_key()}));
       if (!prior.empty() && out->mutable_sign_up()->ParseFromString(prior[0][0].AsString())) {
         HELHED_ASSIGN_OR_RETURN(int left, places_left());
         out->set_places_left(left);
@@ -338,46 +328,57 @@ absl::Status VolunteersStore::SignUp(const std::string& muni, const v1::SignUpRe
       }
     }
     if (act.msg.state() == RESOURCE_STATE_ARCHIVED) {
-      return absl::FailedPreconditionError("activity is archived");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("volunteers.error.activity_archived"));
     }
     auto vol = Load<v1::Volunteer>(c, muni, req.volunteer_id(), false);
     if (vol.status().code() == absl::StatusCode::kNotFound) {
-      return InvalidField("volunteer_id", "no such volunteer");
+      return InvalidField("volunteer_id",
+                          i18n::Later("validation.field.no_such", {{"kind", "volunteer"}}));
     }
     HELHED_RETURN_IF_ERROR(vol.status());
     if (vol->msg.state() != RESOURCE_STATE_ACTIVE ||
         vol->msg.status() != v1::VOLUNTEER_STATUS_ACTIVE || !vol->msg.consent_given()) {
-      return absl::FailedPreconditionError("volunteer is not active with consent");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("volunteers.error.volunteer_not_active"));
     }
     if (!IsOccurrence(act.msg, start)) {
-      return InvalidField("occurrence_start", "is not an occurrence of this activity");
+      return InvalidField("occurrence_start", i18n::Later("validation.volunteers.not_occurrence"));
     }
     if (start < Now()) {
-      return absl::FailedPreconditionError("that occurrence has already begun");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("volunteers.error.occurrence_begun"));
     }
-    std::vector<std::string> missing;
+    std::vector<std::string> skills;
     for (const auto& s : act.msg.required_skills()) {
-      if (!Has(vol->msg.skills(), s)) missing.push_back(absl::StrCat("skill ", s));
+      if (!Has(vol->msg.skills(), s)) skills.push_back(s);
     }
+    std::vector<std::string> trainings;
     for (const auto& course : act.msg.required_trainings()) {
       bool taken = false;
       for (const auto& t : vol->msg.trainings()) taken |= t.course() == course;
-      if (!taken) missing.push_back(absl::StrCat("training ", course));
+      if (!taken) trainings.push_back(course);
     }
-    if (!missing.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "volunteer lacks what the activity requires: ", absl::StrJoin(missing, ", ")));
+    if (!skills.empty() || !trainings.empty()) {
+      const char* id = trainings.empty() ? "volunteers.error.lacks_skills"
+                       : skills.empty()  ? "volunteers.error.lacks_trainings"
+                                         : "volunteers.error.lacks_skills_trainings";
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later(id, {{"skills", absl::StrJoin(skills, ", ")},
+                                        {"trainings", absl::StrJoin(trainings, ", ")}}));
     }
     HELHED_ASSIGN_OR_RETURN(
         Rows mine, c.Query("SELECT id FROM sign_ups WHERE municipality = ? AND activity_id = ? AND"
                            " occurrence_start = ? AND volunteer_id = ? AND active = 1",
                            {muni, req.activity_id(), start_us, req.volunteer_id()}));
     if (!mine.empty()) {
-      return absl::AlreadyExistsError("volunteer is already signed up for that occurrence");
+      return TextError(absl::StatusCode::kAlreadyExists,
+                       i18n::Later("volunteers.error.already_signed_up"));
     }
     HELHED_ASSIGN_OR_RETURN(int left, places_left());
     if (left <= 0) {
-      return absl::FailedPreconditionError("that occurrence is full");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("volunteers.error.occurrence_full"));
     }
     v1::SignUp s;
     s.set_id(store::NewId());
@@ -387,12 +388,13 @@ absl::Status VolunteersStore::SignUp(const std::string& muni, const v1::SignUpRe
     s.set_sign_up_state(v1::SIGN_UP_STATE_ACTIVE);
     *s.mutable_create_time() = store::Ts(Now());
     HELHED_RETURN_IF_ERROR(
-        c.Execute("INSERT INTO sign_ups (id, municipality, activity_id, volunteer_id,"
-                  " occurrence_start, active, request_id, create_time, body)"
-                  " VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
-                  {s.id(), muni, s.activity_id(), s.volunteer_id(), start_us,
-                   req.request_id().empty() ? store::Value() : store::Value(req.request_id()),
-                   store::Micros(Now()), store::StoredBody(s)})
+        c.Execute(
+             "INSERT INTO sign_ups (id, municipality, activity_id, volunteer_id,"
+             " occurrence_start, active, request_id, create_time, body)"
+             " VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+             {s.id(), muni, s.activity_id(), s.volunteer_id(), start_us,
+              req.idempotency_key().empty() ? store::Value() : store::Value(req.idempotency_key()),
+              store::Micros(Now()), store::StoredBody(s)})
             .status());
     *out->mutable_sign_up() = std::move(s);
     out->set_places_left(left - 1);
@@ -410,7 +412,8 @@ absl::Status VolunteersStore::CancelSignUp(const std::string& muni, const std::s
         Rows rows,
         c.Query("SELECT body FROM sign_ups WHERE municipality = ? AND id = ?", {muni, id}));
     if (rows.empty() || !out->ParseFromString(rows[0][0].AsString())) {
-      return absl::NotFoundError("sign-up not found");
+      return TextError(absl::StatusCode::kNotFound,
+                       i18n::Later("volunteers.error.sign_up_not_found"));
     }
     if (out->sign_up_state() == v1::SIGN_UP_STATE_CANCELLED) {
       return absl::OkStatus();
@@ -431,7 +434,8 @@ absl::Status VolunteersStore::ListSignUps(const std::string& muni,
   check.Id("activity_id", req.activity_id(), false);
   check.Id("volunteer_id", req.volunteer_id(), false);
   if (req.activity_id().empty() == req.volunteer_id().empty()) {
-    v.Add("activity_id", "give exactly one of activity_id and volunteer_id");
+    v.Add("activity_id", i18n::Later("validation.field.exactly_one_of",
+                                     {{"first", "activity_id"}, {"second", "volunteer_id"}}));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   const bool by_activity = !req.activity_id().empty();
@@ -463,6 +467,8 @@ absl::Status VolunteersStore::ListSignUps(const std::string& muni,
 
 absl::Status VolunteersStore::RankCandidates(const std::string& muni,
                                              const std::string& accompaniment_id, int limit,
+                                             const std::string& explain_volunteer_id,
+                                             i18n::Language language,
                                              v1::RankCandidatesResponse* out) {
   FieldViolations v;
   Validator check(v);
@@ -470,6 +476,7 @@ absl::Status VolunteersStore::RankCandidates(const std::string& muni,
   if (limit != 0) {
     check.Range("limit", limit, 1, 100);
   }
+  check.Id("explain_volunteer_id", explain_volunteer_id, false);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   if (limit == 0) {
     limit = 10;
@@ -478,46 +485,60 @@ absl::Status VolunteersStore::RankCandidates(const std::string& muni,
     HELHED_ASSIGN_OR_RETURN(auto req,
                             Load<v1::AccompanimentRequest>(c, muni, accompaniment_id, false));
     if (req.msg.request_state() != v1::REQUEST_STATE_REQUESTED) {
-      return absl::FailedPreconditionError("only a request that is not matched yet has candidates");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("volunteers.error.candidates_matched"));
     }
     HELHED_ASSIGN_OR_RETURN(MatchContext ctx, Context(c, muni, req.msg, Now(), ""));
     HELHED_ASSIGN_OR_RETURN(auto volunteers, active_volunteers_.Get(c, muni));
     out->set_considered(static_cast<int>(volunteers->size()));
-    for (auto& cand : Rank(*volunteers, ctx, limit)) {
+    for (auto& cand : Rank(*volunteers, ctx, limit, language)) {
       *out->add_candidates() = std::move(cand);
+    }
+    if (!explain_volunteer_id.empty()) {
+      // Any volunteer of the municipality, also one the ranking does not
+      // consider (paused, archived): the explanation says which rule.
+      auto who = Load<v1::Volunteer>(c, muni, explain_volunteer_id, false);
+      if (who.status().code() == absl::StatusCode::kNotFound) {
+        return absl::NotFoundError(i18n::Message(language, "volunteers.explain.not_found",
+                                                 {{"id", explain_volunteer_id}}));
+      }
+      HELHED_RETURN_IF_ERROR(who.status());
+      *out->mutable_explanation() = Explain(*volunteers, who->msg, ctx, limit, language);
     }
     return absl::OkStatus();
   });
 }
 
 absl::Status VolunteersStore::Match(const std::string& muni, const v1::MatchRequestRequest& req,
-                                    v1::AccompanimentRequest* out) {
+                                    i18n::Language language, v1::AccompanimentRequest* out) {
   FieldViolations v;
   Validator check(v);
   check.Id("accompaniment_id", req.accompaniment_id(), true);
   check.Id("volunteer_id", req.volunteer_id(), true);
   if (req.etag().empty()) {
-    v.Add("etag", "is required: send the etag you last read");
+    v.Add("etag", i18n::Later("validation.etag.required"));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto cur,
                             Load<v1::AccompanimentRequest>(c, muni, req.accompaniment_id(), true));
     if (cur.msg.etag() != req.etag()) {
-      return absl::FailedPreconditionError("request was changed since it was read (stale etag)");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("volunteers.error.request_stale"));
     }
     HELHED_RETURN_IF_ERROR(CheckTransition(cur.msg.request_state(), v1::REQUEST_STATE_MATCHED));
     // The volunteer's row lock serialises all bookings of this volunteer.
     auto vol = Load<v1::Volunteer>(c, muni, req.volunteer_id(), true);
     if (vol.status().code() == absl::StatusCode::kNotFound) {
-      return InvalidField("volunteer_id", "no such volunteer");
+      return InvalidField("volunteer_id",
+                          i18n::Later("validation.field.no_such", {{"kind", "volunteer"}}));
     }
     HELHED_RETURN_IF_ERROR(vol.status());
     HELHED_ASSIGN_OR_RETURN(MatchContext ctx, Context(c, muni, cur.msg, Now(), req.volunteer_id()));
-    std::vector<std::string> why = Ineligibility(vol->msg, ctx);
+    std::vector<std::string> why = Ineligibility(vol->msg, ctx, language);
     if (!why.empty()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("volunteer cannot take this request: ", absl::StrJoin(why, "; ")));
+      return absl::FailedPreconditionError(i18n::Message(language, "volunteers.match.cannot_take",
+                                                         {{"reasons", absl::StrJoin(why, "; ")}}));
     }
     HELHED_RETURN_IF_ERROR(
         c.Execute("INSERT INTO bookings (accompaniment_id, municipality, volunteer_id, start_us,"
@@ -545,7 +566,7 @@ absl::Status VolunteersStore::Transition(const std::string& muni,
   Validator check(v);
   check.Id("accompaniment_id", accompaniment_id, true);
   if (etag.empty()) {
-    v.Add("etag", "is required: send the etag you last read");
+    v.Add("etag", i18n::Later("validation.etag.required"));
   }
   if (to == v1::REQUEST_STATE_CANCELLED) {
     check.Title("reason", reason, 500);
@@ -555,7 +576,8 @@ absl::Status VolunteersStore::Transition(const std::string& muni,
     HELHED_ASSIGN_OR_RETURN(auto cur,
                             Load<v1::AccompanimentRequest>(c, muni, accompaniment_id, true));
     if (cur.msg.etag() != etag) {
-      return absl::FailedPreconditionError("request was changed since it was read (stale etag)");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("volunteers.error.request_stale"));
     }
     HELHED_RETURN_IF_ERROR(CheckTransition(cur.msg.request_state(), to));
     if (!HoldsBooking(to)) {
@@ -584,17 +606,18 @@ absl::Status VolunteersStore::Complete(const std::string& muni,
   Validator check(v);
   check.Id("accompaniment_id", req.accompaniment_id(), true);
   if (req.etag().empty()) {
-    v.Add("etag", "is required: send the etag you last read");
+    v.Add("etag", i18n::Later("validation.etag.required"));
   }
   if (!(req.hours() >= 0.25 && req.hours() <= 24)) {
-    v.Add("hours", "must be between 0.25 and 24");
+    v.Add("hours", i18n::Later("validation.number.hours"));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto cur,
                             Load<v1::AccompanimentRequest>(c, muni, req.accompaniment_id(), true));
     if (cur.msg.etag() != req.etag()) {
-      return absl::FailedPreconditionError("request was changed since it was read (stale etag)");
+      return TextError(absl::StatusCode::kFailedPrecondition,
+                       i18n::Later("volunteers.error.request_stale"));
     }
     HELHED_RETURN_IF_ERROR(CheckTransition(cur.msg.request_state(), v1::REQUEST_STATE_COMPLETED));
     const absl::Time now = Now();
@@ -602,7 +625,7 @@ absl::Status VolunteersStore::Complete(const std::string& muni,
     e.set_volunteer_id(cur.msg.volunteer_id());
     *e.mutable_date() = LocalDate(ToTime(cur.msg.window_start()));
     e.set_hours(req.hours());
-    e.set_request_id(cur.msg.id());
+    e.set_accompaniment_request_id(cur.msg.id());
     e.set_activity_id(cur.msg.activity_id());
     HELHED_RETURN_IF_ERROR(store::InsertEntry(c, muni, kHours, cur.msg.volunteer_id(),
                                               DateKey(e.date()), "", now, e, e.hours()));
@@ -625,19 +648,20 @@ absl::Status VolunteersStore::LogHours(const std::string& muni, const v1::LogHou
   FieldViolations v;
   Validator check(v);
   check.Id("volunteer_id", req.volunteer_id(), true);
-  check.RequestId("request_id", req.request_id());
+  check.RequestId("idempotency_key", req.idempotency_key());
   ValidateHoursEntry(req.entry(), "entry", v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   return db_->Transaction([&](Connection& c) -> absl::Status {
     HELHED_ASSIGN_OR_RETURN(auto vol, Load<v1::Volunteer>(c, muni, req.volunteer_id(), true));
-    HELHED_ASSIGN_OR_RETURN(bool found, store::FindEntry(c, muni, kHours, req.request_id(), out));
+    HELHED_ASSIGN_OR_RETURN(bool found,
+                            store::FindEntry(c, muni, kHours, req.idempotency_key(), out));
     if (found) {
       return absl::OkStatus();
     }
     v1::HoursEntry e = req.entry();
     e.set_volunteer_id(vol.msg.id());
     HELHED_RETURN_IF_ERROR(store::InsertEntry(c, muni, kHours, vol.msg.id(), DateKey(e.date()),
-                                              req.request_id(), Now(), e, e.hours()));
+                                              req.idempotency_key(), Now(), e, e.hours()));
     *out = std::move(e);
     return absl::OkStatus();
   });
@@ -661,7 +685,9 @@ absl::Status VolunteersStore::AddEvaluation(const std::string& muni,
   check.Id("accompaniment_id", req.accompaniment_id(), false);
   check.Id("sign_up_id", req.sign_up_id(), false);
   if (req.accompaniment_id().empty() == req.sign_up_id().empty()) {
-    v.Add("accompaniment_id", "give exactly one of accompaniment_id and sign_up_id");
+    v.Add("accompaniment_id",
+          i18n::Later("validation.field.exactly_one_of",
+                      {{"first", "accompaniment_id"}, {"second", "sign_up_id"}}));
   }
   ValidateEvaluation(req.evaluation(), "evaluation", v);
   HELHED_RETURN_IF_ERROR(v.ToStatus());
@@ -673,7 +699,8 @@ absl::Status VolunteersStore::AddEvaluation(const std::string& muni,
       HELHED_ASSIGN_OR_RETURN(
           auto cur, Load<v1::AccompanimentRequest>(c, muni, req.accompaniment_id(), true));
       if (cur.msg.request_state() != v1::REQUEST_STATE_COMPLETED) {
-        return absl::FailedPreconditionError("only a completed accompaniment can be evaluated");
+        return TextError(absl::StatusCode::kFailedPrecondition,
+                         i18n::Later("volunteers.error.evaluate_not_completed"));
       }
       target = cur.msg.id();
     } else {
@@ -684,17 +711,20 @@ absl::Status VolunteersStore::AddEvaluation(const std::string& muni,
                                ForUpdate(c)),
                   {muni, req.sign_up_id()}));
       if (rows.empty()) {
-        return absl::NotFoundError("sign-up not found");
+        return TextError(absl::StatusCode::kNotFound,
+                         i18n::Later("volunteers.error.sign_up_not_found"));
       }
       v1::SignUp sign_up;
       if (!sign_up.ParseFromString(rows[0][0].AsString())) {
         return absl::DataLossError("stored sign-up is unreadable");
       }
       if (rows[0].Int(2) != 1) {
-        return absl::FailedPreconditionError("the sign-up was cancelled");
+        return TextError(absl::StatusCode::kFailedPrecondition,
+                         i18n::Later("volunteers.error.sign_up_cancelled"));
       }
       if (absl::FromUnixMicros(rows[0].Int(1)) > Now()) {
-        return absl::FailedPreconditionError("the occurrence has not taken place yet");
+        return TextError(absl::StatusCode::kFailedPrecondition,
+                         i18n::Later("volunteers.error.occurrence_not_yet"));
       }
       target = sign_up.id();
     }
@@ -706,7 +736,8 @@ absl::Status VolunteersStore::AddEvaluation(const std::string& muni,
           *out = e;  // a retry of the same evaluation
           return absl::OkStatus();
         }
-        return absl::AlreadyExistsError("this side has already given its evaluation");
+        return TextError(absl::StatusCode::kAlreadyExists,
+                         i18n::Later("volunteers.error.already_evaluated"));
       }
     }
     v1::Evaluation e = req.evaluation();
@@ -729,7 +760,9 @@ absl::Status VolunteersStore::ListEvaluations(const std::string& muni,
   check.Id("accompaniment_id", req.accompaniment_id(), false);
   check.Id("sign_up_id", req.sign_up_id(), false);
   if (req.accompaniment_id().empty() == req.sign_up_id().empty()) {
-    v.Add("accompaniment_id", "give exactly one of accompaniment_id and sign_up_id");
+    v.Add("accompaniment_id",
+          i18n::Later("validation.field.exactly_one_of",
+                      {{"first", "accompaniment_id"}, {"second", "sign_up_id"}}));
   }
   HELHED_RETURN_IF_ERROR(v.ToStatus());
   if (!req.accompaniment_id().empty()) {
@@ -744,7 +777,8 @@ absl::Status VolunteersStore::ListEvaluations(const std::string& muni,
                                                 " AND id = ?",
                                                 {muni, req.sign_up_id()}));
     if (found.empty()) {
-      return absl::NotFoundError("sign-up not found");
+      return TextError(absl::StatusCode::kNotFound,
+                       i18n::Later("volunteers.error.sign_up_not_found"));
     }
     std::vector<std::pair<int64_t, v1::Evaluation>> rows;
     HELHED_RETURN_IF_ERROR(
@@ -781,7 +815,7 @@ absl::Status VolunteersStore::ListExpiringRecordChecks(const std::string& muni, 
     HELHED_ASSIGN_OR_RETURN(all, store::SelectAll<v1::Volunteer>(c, muni, store::ListFilter()));
     return absl::OkStatus();
   }));
-  const absl::CivilDay today = absl::ToCivilDay(Now(), absl::UTCTimeZone());
+  const absl::CivilDay today = calendar::Today(Now());
   for (const auto& vol : all) {
     if (vol.status() == v1::VOLUNTEER_STATUS_LEFT || !vol.has_record_check() ||
         vol.record_check().status() != v1::RECORD_CHECK_STATUS_VALID ||
@@ -789,7 +823,7 @@ absl::Status VolunteersStore::ListExpiringRecordChecks(const std::string& muni, 
       continue;
     }
     const auto& d = vol.record_check().expiry_date();
-    const int days_left = static_cast<int>(absl::CivilDay(d.year(), d.month(), d.day()) - today);
+    const int days_left = static_cast<int>(calendar::DaysBetween(today, calendar::CivilDayOf(d)));
     if (days_left <= within_days) {
       auto* e = out->add_checks();
       e->set_volunteer_id(vol.id());

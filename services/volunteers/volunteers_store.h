@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/i18n/language.h"
 #include "common/store/database.h"
 #include "common/store/paging.h"
 #include "common/store/resources.h"
@@ -54,10 +55,14 @@ class VolunteersStore {
   absl::Status ListSignUps(const std::string& muni, const v1::ListSignUpsRequest& req,
                            const store::Page& page, v1::ListSignUpsResponse* out);
 
+  // Texts (reasons, the explanation of `explain_volunteer_id` if not empty)
+  // in `language`.
   absl::Status RankCandidates(const std::string& muni, const std::string& accompaniment_id,
-                              int limit, v1::RankCandidatesResponse* out);
+                              int limit, const std::string& explain_volunteer_id,
+                              i18n::Language language, v1::RankCandidatesResponse* out);
+  // An ineligible volunteer: FAILED_PRECONDITION with the rules in `language`.
   absl::Status Match(const std::string& muni, const v1::MatchRequestRequest& req,
-                     v1::AccompanimentRequest* out);
+                     i18n::Language language, v1::AccompanimentRequest* out);
   // CONFIRMED, CANCELLED or NO_SHOW; `reason` for CANCELLED.
   absl::Status Transition(const std::string& muni, const std::string& accompaniment_id,
                           const std::string& etag, v1::RequestState to, const std::string& reason,

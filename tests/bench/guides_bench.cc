@@ -80,7 +80,7 @@ int RunStore(const std::string& store, const Options& o) {
     int errors = 0;
     for (int i = 0; i < o.rankings + 3; ++i) {
       v1::RankGuidesRequest req;
-      req.set_request_id(ids->requests[i % 4]);  // the consenting ones
+      req.set_guidance_request_id(ids->requests[i % 4]);  // the consenting ones
       v1::RankGuidesResponse resp;
       const absl::Time s = absl::Now();
       grpc::Status st = stub->RankGuides(Ctx().get(), req, &resp);
@@ -128,7 +128,7 @@ int RunStore(const std::string& store, const Options& o) {
         " %.0f), unassigned %d\n",
         o.batch_requests, o.batch_guides, elapsed, compute, resp.assignments_size(),
         resp.total_score(), resp.greedy_assigned(), resp.greedy_total_score(),
-        resp.unassigned_request_ids_size());
+        resp.unassigned_guidance_request_ids_size());
   }
   return 0;
 }

@@ -276,7 +276,7 @@ std::string Broken(const BatchResult& res, const std::vector<v1::GuidanceRequest
     if (++seen[i] > 1) {
       return absl::StrCat("request ", i, " assigned twice");
     }
-    if (!Violations(requests[i], guides[j], in).empty()) {
+    if (!Violations(requests[i], guides[j], in, i18n::Language::kDanish).empty()) {
       return absl::StrCat("request ", i, " to infeasible guide ", j);
     }
     if (++used[j] > guides[j].guide.capacity() - guides[j].load) {
@@ -330,7 +330,7 @@ int Run(int argc, char** argv) {
   int feasible = 0;
   std::map<std::string, int> first_reason;
   for (const GuideState& g : pool) {
-    const std::vector<std::string> reasons = Violations(request, g, in);
+    const std::vector<std::string> reasons = Violations(request, g, in, i18n::Language::kDanish);
     if (reasons.empty()) {
       ++feasible;
     } else {
@@ -343,20 +343,21 @@ int Run(int argc, char** argv) {
       ++first_reason[key];
     }
   }
-  if (static_cast<int>(Rank(request, pool, in, INT_MAX).size()) != feasible) {
+  if (static_cast<int>(Rank(request, pool, in, INT_MAX, i18n::Language::kDanish).size()) !=
+      feasible) {
     std::fprintf(stderr, "Rank and Violations disagree\n");
     return 1;
   }
 
   size_t sink = 0;
   for (int i = 0; i < std::min(flags.reps, 5); ++i) {
-    sink += Rank(request, pool, in, flags.limit).size();
+    sink += Rank(request, pool, in, flags.limit, i18n::Language::kDanish).size();
   }
   std::vector<double> ms;
   double total_ms = 0;
   for (int i = 0; i < flags.reps; ++i) {
     const auto a = std::chrono::steady_clock::now();
-    sink += Rank(request, pool, in, flags.limit).size();
+    sink += Rank(request, pool, in, flags.limit, i18n::Language::kDanish).size();
     const auto b = std::chrono::steady_clock::now();
     ms.push_back(Ms(a, b));
     total_ms += ms.back();
@@ -408,7 +409,7 @@ int Run(int argc, char** argv) {
   std::vector<bool> wanted(guides.size(), false);
   for (const v1::GuidanceRequest& r : requests) {
     for (size_t j = 0; j < guides.size(); ++j) {
-      if (Violations(r, guides[j], batch_in).empty()) {
+      if (Violations(r, guides[j], batch_in, i18n::Language::kDanish).empty()) {
         ++pairs;
         wanted[j] = true;
       }

@@ -93,7 +93,7 @@ std::vector<std::string> Seed(helhed::testing::ServiceProcess& service, int n, i
       for (int i = next++; i < n; i = next++) {
         v1::CreateApplicationRequest req;
         *req.mutable_application() = RandomApp(rng, offset + i);
-        req.set_request_id(absl::StrCat("bench-app-", offset + i));
+        req.set_idempotency_key(absl::StrCat("bench-app-", offset + i));
         v1::CreateApplicationResponse resp;
         grpc::Status s = stub->CreateApplication(Ctx().get(), req, &resp);
         if (s.ok()) ids[i] = resp.application().id();

@@ -198,7 +198,7 @@ int Run(int n) {
     Ranking last;
     for (int rep = 0; rep < kReps; ++rep) {
       const auto start = std::chrono::steady_clock::now();
-      last = RankCandidates(unit, apps, scorer, kLimit);
+      last = RankCandidates(unit, apps, scorer, kLimit, i18n::Language::kDanish);
       ms.push_back(Ms(std::chrono::steady_clock::now() - start));
     }
     if (!Consistent(unit, apps, last)) {

@@ -454,7 +454,7 @@ class Flow {
         Start(cq, kRankVolunteers, &rank_volunteers_, "volunteer_coordinator", intended);
         break;
       case kActGuides:
-        rank_guides_.request.set_request_id(Pick(world_->guidance));
+        rank_guides_.request.set_guidance_request_id(Pick(world_->guidance));
         Start(cq, kRankGuides, &rank_guides_, "guide_coordinator", intended);
         break;
       case kActHousingRank:
@@ -467,7 +467,7 @@ class Flow {
         r.set_application_id(pair_->application_id);
         *r.mutable_deadline() = google::protobuf::util::TimeUtil::TimeTToTimestamp(
             absl::ToTimeT(absl::Now() + absl::Hours(24 * 30)));
-        r.set_request_id(absl::StrCat(prefix_, seq_++));
+        r.set_idempotency_key(absl::StrCat(prefix_, seq_++));
         Start(cq, kMakeOffer, &make_offer_, "housing_officer", intended);
         break;
       }
@@ -1031,8 +1031,7 @@ absl::Status SetUp(Setup* s, World* w) {
 
   setenv("HELHED_GATEWAY_JWT_KEYS_DIR", (s->dir + "/keys").c_str(), 1);
   setenv("HELHED_GATEWAY_CPR_KEY_FILE", (s->dir + "/cpr.key").c_str(), 1);
-  setenv("HELHED_POLICY", HELHED_SOURCE_DIR "/common/auth/default_policy.txt",
-         1);
+  setenv("HELHED_POLICY", HELHED_SOURCE_DIR "/common/auth/default_policy.txt", 1);
   setenv("HELHED_GATEWAY_BACKENDS",
          absl::StrCat("plans=", s->services["plans"]->target(),
                       ",volunteers=", s->services["volunteers"]->target(),
@@ -1119,7 +1118,7 @@ absl::Status SetUp(Setup* s, World* w) {
   }
   for (const auto& id : gids->requests) {
     guv1::RankGuidesRequest req;
-    req.set_request_id(id);
+    req.set_guidance_request_id(id);
     guv1::RankGuidesResponse resp;
     if (gw.guides->RankGuides(Ctx(*w, "guide_coordinator").get(), req, &resp).ok() &&
         resp.considered() > 0) {

@@ -354,7 +354,7 @@ int RunPlans(const Options& o, const std::string& large, const std::string& typi
     pv1::CreateCitizenPlanRequest req;
     req.mutable_citizen_plan()->set_citizen_id(absl::StrCat("nat-", code, "-", k));
     req.mutable_citizen_plan()->set_hopes(kHopes[k % 6]);
-    req.set_request_id(absl::StrCat("national-plan-", k));
+    req.set_idempotency_key(absl::StrCat("national-plan-", k));
     pv1::CreateCitizenPlanResponse resp;
     if (stubs[c]->CreateCitizenPlan(Ctx(code).get(), req, &resp).ok()) {
       ++done;
@@ -559,7 +559,7 @@ int RunGuides(const Options& o, const std::string& large, const std::string& typ
     Measure(absl::StrCat("RankGuides (", muni, ")"), o.calls, [&] {
       gv1::RankGuidesRequest req;
       // The first four demo requests have consent.
-      req.set_request_id(reqs.empty() ? "" : reqs[k++ % std::min<size_t>(4, reqs.size())]);
+      req.set_guidance_request_id(reqs.empty() ? "" : reqs[k++ % std::min<size_t>(4, reqs.size())]);
       gv1::RankGuidesResponse resp;
       grpc::Status s = stub->RankGuides(Ctx(muni).get(), req, &resp);
       considered = resp.considered();

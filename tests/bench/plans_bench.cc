@@ -16,7 +16,7 @@
 //   baseline  grpc.health.v1.Health/Check: no handler work, same port
 //   read      PlansService/GetInitiativeArea over the demo areas of 730
 //   write     PlansService/AddActivityProgress over the demo activities of
-//             730, a fresh request_id per call
+//             730, a fresh idempotency_key per call
 // Every call carries the x-helhed-principal metadata and a deadline. Calls
 // that complete inside the measured window (after the warm-up) count;
 // throughput counts OK calls only, latencies are those of OK calls, and any
@@ -267,7 +267,7 @@ class ReadCall final : public Call {
   std::unique_ptr<grpc::ClientAsyncResponseReader<v1::GetInitiativeAreaResponse>> rpc_;
 };
 
-// AddActivityProgress with a fresh request_id per call (so every call
+// AddActivityProgress with a fresh idempotency_key per call (so every call
 // writes), a valid date and a note; the activities are walked like the
 // areas in ReadCall.
 class WriteCall final : public Call {
@@ -288,7 +288,7 @@ class WriteCall final : public Call {
   void Reset() override { rpc_.reset(); }
   void Issue(grpc::CompletionQueue* cq) override {
     request_.set_activity_id((*ids_)[next_ % ids_->size()]);
-    request_.set_request_id(absl::StrCat(prefix_, seq_++));
+    request_.set_idempotency_key(absl::StrCat(prefix_, seq_++));
     auto* date = request_.mutable_progress()->mutable_update_date();
     date->set_month(static_cast<int>(1 + next_ % 12));
     date->set_day(static_cast<int>(1 + next_ % 28));

@@ -286,7 +286,7 @@ MatchContext Request(const std::vector<v1::Volunteer>& pool, Generator& gen) {
   // citizen does not change eligibility), some are booked, most gave hours.
   std::vector<const v1::Volunteer*> eligible;
   for (const v1::Volunteer& v : pool) {
-    if (eligible.size() < 5 && Ineligibility(v, ctx).empty()) {
+    if (eligible.size() < 5 && Ineligibility(v, ctx, i18n::Language::kDanish).empty()) {
       eligible.push_back(&v);
     }
   }
@@ -321,14 +321,14 @@ struct Timing {
 Timing Time(const std::vector<v1::Volunteer>& pool, const MatchContext& ctx, int limit, int reps,
             size_t& sink) {
   for (int i = 0; i < std::min(reps, 5); ++i) {
-    sink += Rank(pool, ctx, limit).size();
+    sink += Rank(pool, ctx, limit, i18n::Language::kDanish).size();
   }
   Timing t;
   t.ms.reserve(reps);
   double total = 0;
   for (int i = 0; i < reps; ++i) {
     const auto start = std::chrono::steady_clock::now();
-    const std::vector<v1::Candidate> top = Rank(pool, ctx, limit);
+    const std::vector<v1::Candidate> top = Rank(pool, ctx, limit, i18n::Language::kDanish);
     const auto stop = std::chrono::steady_clock::now();
     sink += top.size();
     t.ms.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
@@ -382,7 +382,7 @@ int Run(int argc, char** argv) {
   int eligible = 0;
   std::map<std::string, int> first_reason;
   for (const v1::Volunteer& v : pool) {
-    const std::vector<std::string> reasons = Ineligibility(v, ctx);
+    const std::vector<std::string> reasons = Ineligibility(v, ctx, i18n::Language::kDanish);
     if (reasons.empty()) {
       ++eligible;
     } else {
@@ -393,7 +393,7 @@ int Run(int argc, char** argv) {
       ++first_reason[key];
     }
   }
-  const std::vector<v1::Candidate> all = Rank(pool, ctx, INT_MAX);
+  const std::vector<v1::Candidate> all = Rank(pool, ctx, INT_MAX, i18n::Language::kDanish);
   if (static_cast<int>(all.size()) != eligible) {
     std::fprintf(stderr, "Rank found %zu eligible, Ineligibility %d\n", all.size(), eligible);
     return 1;
@@ -410,7 +410,8 @@ int Run(int argc, char** argv) {
   }
   MatchContext all_ctx = ctx;
   all_ctx.booked.clear();
-  const int all_eligible = static_cast<int>(Rank(all_pool, all_ctx, INT_MAX).size());
+  const int all_eligible =
+      static_cast<int>(Rank(all_pool, all_ctx, INT_MAX, i18n::Language::kDanish).size());
   const Timing worst = Time(all_pool, all_ctx, flags.limit, flags.reps, sink);
 
   std::printf("volunteer_ranking_bench\n");
@@ -431,7 +432,8 @@ int Run(int argc, char** argv) {
   Print(absl::StrCat("limit ", flags.limit, ", ", eligible, " eligible"), realistic);
   Print(absl::StrCat("no limit, ", eligible, " eligible"), full);
   Print(absl::StrCat("limit ", flags.limit, ", ", all_eligible, " eligible"), worst);
-  const std::vector<v1::Candidate> top = Rank(pool, ctx, std::min(flags.limit, 3));
+  const std::vector<v1::Candidate> top =
+      Rank(pool, ctx, std::min(flags.limit, 3), i18n::Language::kDanish);
   std::printf("best %zu:\n", top.size());
   for (const v1::Candidate& c : top) {
     std::printf("  %s  score %.2f  %.1f km\n", c.volunteer_id().c_str(), c.score(),

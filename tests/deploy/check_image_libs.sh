@@ -35,6 +35,8 @@ if [ -z "$installed" ]; then
 fi
 echo "runtime stage installs: $(echo $installed)"
 grep -qx ca-certificates <<<"$installed" || err "runtime stage does not install ca-certificates"
+# Not a library: the time zone data of Europe/Copenhagen (common/calendar).
+grep -qx tzdata <<<"$installed" || err "runtime stage does not install tzdata"
 
 mapfile -t bins < <(find "$build/services" "$build/common" -maxdepth 2 -type f -name 'helhed-*' \
   -perm -u+x ! -name '*.sh' 2>/dev/null | sort)

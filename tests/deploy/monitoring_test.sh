@@ -300,7 +300,7 @@ for unit in $units; do
   [ -n "$app" ] || continue
   deadline=$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)
   call "$H" helhed.housing.v1.HousingService/MakeOffer \
-    "{\"unitId\":\"$unit\",\"applicationId\":\"$app\",\"deadline\":\"$deadline\",\"requestId\":\"monitoring-$offered\"}" \
+    "{\"unitId\":\"$unit\",\"applicationId\":\"$app\",\"deadline\":\"$deadline\",\"idempotencyKey\":\"monitoring-$offered\"}" \
     >"$work/offer.json" || fail "MakeOffer: $(cat "$work/offer.json")"
   used="$used$app "
   offered=$((offered + 1))
@@ -309,10 +309,9 @@ done
 [ "$offered" = 3 ] || fail "could make only $offered offers from the demo data"
 
 # Health probes are counted apart (helhed_grpc_health_checks_total), never
-# in grpc_server_*, so that kubelet probes do not dilute error ratios. (The
-# services' reflection names the health service; the gateway's does not,
-# so it is only checked below for not counting probes in grpc_server_*.)
-for s in plans volunteers guides housing; do
+# in grpc_server_*, so that kubelet probes do not dilute error ratios.
+# Every process's reflection describes the health service.
+for s in plans volunteers guides housing gateway; do
   "$buf" curl --protocol grpc --http2-prior-knowledge -d '{}' \
     "http://127.0.0.1:$(port_of "$s" grpc)/grpc.health.v1.Health/Check" >"$work/call.out" 2>&1 ||
     fail "$s: health check: $(cat "$work/call.out")"

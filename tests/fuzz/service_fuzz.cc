@@ -234,7 +234,7 @@ std::string RequestAbout(const pb::MethodDescriptor* method, size_t k) {
                                            rd->field(1)->name());
         }
       }
-    } else if (f->type() == pb::FieldDescriptor::TYPE_STRING && f->name() == "request_id") {
+    } else if (f->type() == pb::FieldDescriptor::TYPE_STRING && f->name() == "idempotency_key") {
       r->SetString(req.get(), f, absl::StrCat("fuzz-seed-", method->name(), "-", k));
     } else if (f->type() == pb::FieldDescriptor::TYPE_STRING && f->name() == "etag" &&
                d->FindFieldByName("id") != nullptr) {

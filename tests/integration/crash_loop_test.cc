@@ -1,10 +1,10 @@
 // Crash loop: runs a write load against each service, kills it with SIGKILL
 // at random moments several times, restarts it, and checks that every create
 // the client saw acknowledged is in the store, and none twice. A writer keeps
-// the request id of a create that was not acknowledged and retries it (same
-// request_id, same payload) until it is, across the restarts; the request id
-// is also the resource's name, so the stored resources can be counted per
-// request id. On SQLite and, when configured, on MariaDB.
+// the idempotency key of a create that was not acknowledged and retries it
+// (same idempotency_key, same payload) until it is, across the restarts; the
+// key is also the resource's name, so the stored resources can be counted per
+// key. On SQLite and, when configured, on MariaDB.
 #include <signal.h>
 
 #include <algorithm>
@@ -72,7 +72,7 @@ struct Kind {
   std::string service;
   std::string resource;
   const char* binary;
-  // Creates a resource named `rid` with request_id `rid`; sets *id on success.
+  // Creates a resource named `rid` with idempotency_key `rid`; sets *id on success.
   std::function<grpc::Status(const Channel&, grpc::ClientContext*, const std::string& rid,
                              std::string* id)>
       create;
@@ -96,7 +96,7 @@ Kind PlansKind() {
     req.mutable_policy()->mutable_period()->set_start_year(2024);
     req.mutable_policy()->mutable_period()->set_end_year(2027);
     req.mutable_policy()->set_owner("Byrådet");
-    req.set_request_id(rid);
+    req.set_idempotency_key(rid);
     v1::CreatePolicyResponse resp;
     grpc::Status s = v1::PlansService::NewStub(ch)->CreatePolicy(ctx, req, &resp);
     if (s.ok()) *id = resp.policy().id();
@@ -135,7 +135,7 @@ Kind VolunteersKind() {
     req.mutable_organisation()->set_name(rid);
     req.mutable_organisation()->set_kind(v1::ORGANISATION_KIND_SPORTS_CLUB);
     req.mutable_organisation()->add_postcodes("8900");
-    req.set_request_id(rid);
+    req.set_idempotency_key(rid);
     v1::CreateOrganisationResponse resp;
     grpc::Status s = v1::VolunteersService::NewStub(ch)->CreateOrganisation(ctx, req, &resp);
     if (s.ok()) *id = resp.organisation().id();
@@ -190,7 +190,7 @@ Kind GuidesKind() {
     g->set_employment(v1::EMPLOYMENT_VOLUNTEER);
     g->set_capacity(2);
     g->set_status(v1::GUIDE_STATUS_ACTIVE);
-    req.set_request_id(rid);
+    req.set_idempotency_key(rid);
     v1::CreateGuideResponse resp;
     grpc::Status s = v1::GuidesService::NewStub(ch)->CreateGuide(ctx, req, &resp);
     if (s.ok()) *id = resp.guide().id();
@@ -233,7 +233,7 @@ Kind HousingKind() {
     u->set_rooms(2);
     u->set_monthly_rent_dkk(4100);
     u->set_support(v1::SUPPORT_LEVEL_CTI);
-    req.set_request_id(rid);
+    req.set_idempotency_key(rid);
     v1::CreateUnitResponse resp;
     grpc::Status s = v1::HousingService::NewStub(ch)->CreateUnit(ctx, req, &resp);
     if (s.ok()) *id = resp.unit().id();

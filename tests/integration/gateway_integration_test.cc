@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -28,6 +29,8 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/auth/principal.h"
+#include "common/status/field_violations.h"
+#include "common/status/grpc_status.h"
 #include "common/store/database.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -399,6 +402,103 @@ TEST_F(GatewayIntegrationTest, RolesTenancyAndASpoofedPrincipalIgnored) {
   s = housing_->CreateUnit(Ctx(Token({"housing_officer"})).get(), bad, &created);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_FALSE(s.error_details().empty());
+}
+
+// Field violations in the caller's language through the gateway: the
+// backend's (the gateway passes accept-language on), the gateway's own (a
+// CPR number, the purpose header). Danish unless English is asked for.
+TEST_F(GatewayIntegrationTest, ValidationSpeaksTheCallersLanguage) {
+  StartGateway();
+  using Descriptions = std::map<std::string, std::string>;
+  auto descriptions = [](const grpc::Status& s) {
+    Descriptions out;
+    for (const auto& v : FieldViolationsOf(FromGrpcStatus(s))) out[v.field] = v.description;
+    return out;
+  };
+  const std::string officer = Token({"housing_officer"});
+  auto english = [&](const std::string& token, const std::string& purpose = "") {
+    auto ctx = Ctx(token, purpose);
+    ctx->AddMetadata("accept-language", "en");
+    return ctx;
+  };
+  hv1::CreateUnitRequest bad;
+  bad.mutable_unit()->set_unit_type(hv1::UNIT_TYPE_HOUSING_FIRST);
+  bad.mutable_unit()->set_landlord(" ");
+  bad.mutable_unit()->set_postcode("89");
+  bad.mutable_unit()->set_rooms(1);
+  bad.mutable_unit()->set_support(hv1::SUPPORT_LEVEL_NONE);
+  hv1::CreateUnitResponse created;
+  grpc::Status s = housing_->CreateUnit(Ctx(officer).get(), bad, &created);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      descriptions(s),
+      (Descriptions{{"unit.landlord", "skal udfyldes"},
+                    {"unit.postcode",
+                     "skal være et dansk postnummer på fire cifre, 1000-9999, fx \"8900\""}}));
+  EXPECT_EQ(s.error_message().rfind("ugyldig forespørgsel: unit.landlord: skal udfyldes", 0), 0u)
+      << s.error_message();
+  s = housing_->CreateUnit(english(officer).get(), bad, &created);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      descriptions(s),
+      (Descriptions{{"unit.landlord", "is required"},
+                    {"unit.postcode",
+                     "must be a Danish postcode of four digits, 1000-9999, such as \"8900\""}}));
+  EXPECT_EQ(s.error_message().rfind("invalid request: unit.landlord: is required", 0), 0u)
+      << s.error_message();
+  hv1::ListUnitsResponse units;
+  ASSERT_TRUE(housing_->ListUnits(Ctx(officer).get(), hv1::ListUnitsRequest(), &units).ok());
+  EXPECT_EQ(units.units_size(), 0);
+
+  // The gateway's own checks.
+  const std::string worker = Token({"caseworker"});
+  gv1::ResolveCitizenRequest cpr;
+  cpr.set_cpr("310290-1234");  // no 31 February
+  gv1::ResolveCitizenResponse resolved;
+  s = gw_->ResolveCitizen(Ctx(worker).get(), cpr, &resolved);
+  EXPECT_EQ(descriptions(s),
+            (Descriptions{{"cpr", "begynder ikke med en fødselsdato, der findes"}}));
+  s = gw_->ResolveCitizen(english(worker).get(), cpr, &resolved);
+  EXPECT_EQ(descriptions(s),
+            (Descriptions{{"cpr", "does not start with an existing date of birth"}}));
+  const std::string long_purpose(201, 'p');
+  s = housing_->ListUnits(Ctx(officer, long_purpose).get(), hv1::ListUnitsRequest(), &units);
+  EXPECT_EQ(descriptions(s), (Descriptions{{"x-helhed-purpose", "er længere end 200 tegn"}}));
+  s = housing_->ListUnits(english(officer, long_purpose).get(), hv1::ListUnitsRequest(), &units);
+  EXPECT_EQ(descriptions(s), (Descriptions{{"x-helhed-purpose", "is longer than 200 characters"}}));
+}
+
+// Refusals other than validation through the gateway: its own (the roles do
+// not allow the call) and a backend's (a unit that is not there, passed
+// through), in Danish by default and in English when the caller asks for it
+// (accept-language, passed on to the backend).
+TEST_F(GatewayIntegrationTest, RefusalsSpeakTheCallersLanguage) {
+  StartGateway();
+  auto english = [&](const std::string& token) {
+    auto ctx = Ctx(token);
+    ctx->AddMetadata("accept-language", "en");
+    return ctx;
+  };
+  const std::string coordinator = Token({"volunteer_coordinator"});
+  hv1::MakeOfferRequest offer;
+  hv1::MakeOfferResponse offered;
+  grpc::Status s = housing_->MakeOffer(Ctx(coordinator).get(), offer, &offered);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(s.error_message(), "dine roller giver ikke adgang til dette kald");
+  s = housing_->MakeOffer(english(coordinator).get(), offer, &offered);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(s.error_message(), "your roles do not allow this call");
+
+  const std::string officer = Token({"housing_officer"});
+  hv1::GetUnitRequest get;
+  get.set_id("no-such-unit");
+  hv1::GetUnitResponse got;
+  s = housing_->GetUnit(Ctx(officer).get(), get, &got);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "der findes ingen bolig med id no-such-unit");
+  s = housing_->GetUnit(english(officer).get(), get, &got);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "unit no-such-unit not found");
 }
 
 TEST_F(GatewayIntegrationTest, EveryCitizenReadIsAuditedAlsoInLists) {
@@ -941,7 +1041,7 @@ TEST_F(GatewayIntegrationTest, CouncilMembersSeeCountsNotCitizens) {
   hv1::CreateUnitResponse made;
   ASSERT_TRUE(housing_->CreateUnit(Ctx(officer).get(), unit, &made).ok());
   hv1::CreateTenancyRequest stay;
-  stay.set_request_id("stay-council");
+  stay.set_idempotency_key("stay-council");
   stay.mutable_tenancy()->set_unit_id(made.unit().id());
   stay.mutable_tenancy()->set_citizen_id("c-long-stay");
   *stay.mutable_tenancy()->mutable_move_in() = DaysAgo(120);

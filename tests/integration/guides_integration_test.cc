@@ -16,6 +16,7 @@
 #include "common/status/field_violations.h"
 #include "common/status/grpc_status.h"
 #include "common/store/database.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "helhed/guides/v1/guides_service.grpc.pb.h"
 #include "services/guides/demo/demo_loader.h"
@@ -111,7 +112,7 @@ TEST_P(GuidesIntegrationTest, ConcurrentProposalsNeverExceedCapacity) {
   for (const auto& r : requests) {
     threads.emplace_back([&, r] {
       v1::ProposeMatchRequest req;
-      req.set_request_id(r.id());
+      req.set_guidance_request_id(r.id());
       req.set_guide_id(g.id());
       req.set_etag(r.etag());
       v1::ProposeMatchResponse resp;
@@ -136,14 +137,14 @@ TEST_P(GuidesIntegrationTest, LifecycleDeclineReopensAndPairIsNotProposedAgain) 
   v1::GuidanceRequest r = NewRequest("citizen-1", v1::URGENCY_HIGH);
 
   v1::RankGuidesRequest rank;
-  rank.set_request_id(r.id());
+  rank.set_guidance_request_id(r.id());
   v1::RankGuidesResponse ranked;
   ASSERT_TRUE(stub_->RankGuides(Ctx().get(), rank, &ranked).ok());
   ASSERT_EQ(ranked.candidates_size(), 2);
   EXPECT_FALSE(ranked.candidates(0).factors().empty());
 
   v1::ProposeMatchRequest p;
-  p.set_request_id(r.id());
+  p.set_guidance_request_id(r.id());
   p.set_guide_id(a.id());
   p.set_etag(r.etag());
   v1::ProposeMatchResponse proposed;
@@ -166,6 +167,55 @@ TEST_P(GuidesIntegrationTest, LifecycleDeclineReopensAndPairIsNotProposedAgain) 
   ASSERT_TRUE(stub_->RankGuides(Ctx().get(), rank, &ranked).ok());
   ASSERT_EQ(ranked.candidates_size(), 1);
   EXPECT_EQ(ranked.candidates(0).guide_id(), b.id());
+  // Reasons in Danish by default, English on request.
+  ASSERT_EQ(ranked.candidates(0).factors(0).factor(), "experience");
+  EXPECT_EQ(ranked.candidates(0).factors(0).reason(),
+            "deler 1 erfaring, 1 gennemlevet for mindst 2 år siden: autisme (5 år siden)");
+
+  // Why not Lene? She declined before: the explanation says so.
+  rank.set_explain_guide_id(a.id());
+  ranked.Clear();
+  ASSERT_TRUE(stub_->RankGuides(Ctx().get(), rank, &ranked).ok());
+  EXPECT_EQ(ranked.candidates_size(), 1);
+  EXPECT_EQ(ranked.explanation().guide_id(), a.id());
+  EXPECT_FALSE(ranked.explanation().ranked());
+  EXPECT_EQ(ranked.explanation().rank(), 0);
+  EXPECT_THAT(ranked.explanation().failed_rules(),
+              ::testing::ElementsAre(v1::ELIGIBILITY_RULE_DECLINED));
+  EXPECT_EQ(ranked.explanation().text(),
+            "Lene kommer ikke i betragtning: har afslået denne anmodning før.");
+  auto english = Ctx();
+  english->AddMetadata("accept-language", "en");
+  ranked.Clear();
+  ASSERT_TRUE(stub_->RankGuides(english.get(), rank, &ranked).ok());
+  EXPECT_EQ(ranked.explanation().text(), "Lene is not considered: declined this request before.");
+  EXPECT_EQ(ranked.candidates(0).factors(0).reason(),
+            "shares 1 experience, 1 lived through 2+ years ago: autism (5 years ago)");
+  // Ahmed is ranked first.
+  rank.set_explain_guide_id(b.id());
+  ASSERT_TRUE(stub_->RankGuides(Ctx().get(), rank, &ranked).ok());
+  EXPECT_TRUE(ranked.explanation().ranked());
+  EXPECT_EQ(ranked.explanation().rank(), 1);
+  // An unknown guide, or one of another municipality: NOT_FOUND naming the
+  // field.
+  rank.set_explain_guide_id("no-such-guide");
+  grpc::Status missing = stub_->RankGuides(Ctx().get(), rank, &ranked);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(missing.error_message(), ::testing::HasSubstr("explain_guide_id"));
+  {
+    v1::CreateGuideRequest elsewhere;
+    *elsewhere.mutable_guide() = a;
+    elsewhere.mutable_guide()->clear_id();
+    elsewhere.mutable_guide()->clear_etag();
+    v1::CreateGuideResponse made;
+    grpc::Status created = stub_->CreateGuide(Ctx("810").get(), elsewhere, &made);
+    ASSERT_TRUE(created.ok()) << created.error_message();
+    rank.set_explain_guide_id(made.guide().id());
+    grpc::Status foreign = stub_->RankGuides(Ctx().get(), rank, &ranked);
+    EXPECT_EQ(foreign.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_THAT(foreign.error_message(), ::testing::HasSubstr("explain_guide_id"));
+  }
+  rank.clear_explain_guide_id();
   p.set_etag(reopened.guidance_request().etag());
   EXPECT_EQ(stub_->ProposeMatch(Ctx().get(), p, &proposed).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
@@ -193,7 +243,7 @@ TEST_P(GuidesIntegrationTest, LifecycleDeclineReopensAndPairIsNotProposedAgain) 
   day->set_day(20);
   lm.mutable_meeting()->set_minutes(60);
   lm.mutable_meeting()->set_form(v1::MEETING_FORM_WALK);
-  lm.set_client_request_id("meeting-1");
+  lm.set_idempotency_key("meeting-1");
   v1::LogMeetingResponse m1;
   v1::LogMeetingResponse m2;
   ASSERT_TRUE(stub_->LogMeeting(Ctx().get(), lm, &m1).ok());
@@ -249,7 +299,8 @@ TEST_P(GuidesIntegrationTest, BatchAssignsUrgentFirstWithinCapacityAndBeatsGreed
   v1::AssignBatchResponse again;
   ASSERT_TRUE(stub_->AssignBatch(Ctx().get(), dry, &again).ok());
   for (const auto& a : again.assignments()) {
-    for (const auto& p : done.proposals()) EXPECT_NE(a.request_id(), p.request_id());
+    for (const auto& p : done.proposals())
+      EXPECT_NE(a.guidance_request_id(), p.guidance_request_id());
   }
 }
 
@@ -296,6 +347,64 @@ TEST_P(GuidesIntegrationTest, TenancyAndValidation) {
   EXPECT_TRUE(fields.count("guide.display_name"));
 }
 
+// Refusals other than validation through the real process: a stale etag, a
+// refused step of a match and a match that is not there, in Danish by default
+// and in English when the request metadata asks for it (accept-language).
+TEST_P(GuidesIntegrationTest, RefusalsSpeakDanishUnlessEnglishIsAsked) {
+  v1::Guide g = NewGuide("Karen", 2);
+  v1::GuidanceRequest r = NewRequest("citizen-sprog", v1::URGENCY_NORMAL);
+  auto english = [this] {
+    auto ctx = Ctx();
+    ctx->AddMetadata("accept-language", "en");
+    return ctx;
+  };
+  v1::ProposeMatchRequest p;
+  p.set_guidance_request_id(r.id());
+  p.set_guide_id(g.id());
+  p.set_etag(r.etag());
+  v1::ProposeMatchResponse proposed;
+  ASSERT_TRUE(stub_->ProposeMatch(Ctx().get(), p, &proposed).ok());
+
+  // Proposing again with the etag read before the first proposal.
+  v1::ProposeMatchResponse again;
+  grpc::Status s = stub_->ProposeMatch(Ctx().get(), p, &again);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(), "anmodningen er blevet ændret, siden den blev læst (forældet etag)");
+  s = stub_->ProposeMatch(english().get(), p, &again);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(), "request was changed since it was read (stale etag)");
+
+  // A proposed match cannot become active before it is accepted.
+  v1::ActivateMatchRequest activate;
+  activate.set_match_id(proposed.match().id());
+  activate.set_etag(proposed.match().etag());
+  v1::ActivateMatchResponse activated;
+  s = stub_->ActivateMatch(Ctx().get(), activate, &activated);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(), "matchet er foreslået; det kan kun accepteres eller afvises");
+  s = stub_->ActivateMatch(english().get(), activate, &activated);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(), "the match is proposed; it can only be accepted or declined");
+
+  // A match that is not there.
+  v1::GetMatchRequest missing;
+  missing.set_match_id("no-such-match");
+  v1::GetMatchResponse none;
+  s = stub_->GetMatch(Ctx().get(), missing, &none);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "der findes intet match med id no-such-match");
+  s = stub_->GetMatch(english().get(), missing, &none);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "match no-such-match not found");
+
+  // Nothing changed: the match is still proposed.
+  v1::GetMatchRequest get;
+  get.set_match_id(proposed.match().id());
+  v1::GetMatchResponse got;
+  ASSERT_TRUE(stub_->GetMatch(Ctx().get(), get, &got).ok());
+  EXPECT_EQ(got.match().match_state(), v1::MATCH_STATE_PROPOSED);
+}
+
 TEST_P(GuidesIntegrationTest, AcknowledgedWritesSurviveSigkill) {
   std::atomic<bool> stop{false};
   std::mutex mu;
@@ -312,7 +421,7 @@ TEST_P(GuidesIntegrationTest, AcknowledgedWritesSurviveSigkill) {
         r->set_life_area(helhed::common::v1::LIFE_AREA_BE);
         r->set_urgency(v1::URGENCY_LOW);
         r->set_postcode("8900");
-        req.set_request_id(absl::StrCat("kill-", w, "-", i));
+        req.set_idempotency_key(absl::StrCat("kill-", w, "-", i));
         v1::CreateGuidanceRequestResponse resp;
         grpc::ClientContext ctx;
         ctx.AddMetadata("x-helhed-principal", TestPrincipal("730"));

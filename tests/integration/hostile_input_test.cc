@@ -106,55 +106,55 @@ std::vector<std::vector<Case>> Groups() {
           {kPlans, "CreatePolicy", "ListPolicies", "",
            R"(policy { title: "Politik $UNIQ" period { start_year: 2023 end_year: 2026 }
                        summary: "Kort resume" owner: "Byraadet" }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kPlans, "CreatePlan", "ListPlans", R"(policy_id: "$Policy")",
            R"(plan { policy_id: "$Policy" title: "Plan $UNIQ"
                      period { start_year: 2023 end_year: 2026 } owner: "Center"
                      mission: "Mission" vision: "Vision" summary: "Resume"
                      target_groups: TARGET_GROUP_AUTISM }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kPlans, "CreateTrack", "ListTracks", R"(plan_id: "$Plan")",
            R"(track { plan_id: "$Plan" title: "Spor $UNIQ" description: "Om sporet" position: 1 }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kPlans, "CreateInitiativeArea", "ListInitiativeAreas", R"(plan_id: "$Plan")",
            R"(initiative_area { plan_id: "$Plan" track_id: "$Track" title: "Omraade $UNIQ"
                                 purpose: "Formaal" why: "Hvorfor" goal: "Maal"
                                 sdg_targets { code: "10.2" } responsible_unit: "Enheden"
                                 position: 2 }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kPlans, "CreateActivity", "ListActivities", R"(initiative_area_id: "$InitiativeArea")",
            R"(activity { initiative_area_id: "$InitiativeArea" title: "Aktivitet $UNIQ"
                          description: "Beskrivelse" status: ACTIVITY_STATUS_PLANNED
                          start_date { year: 2024 month: 1 day: 1 }
                          due_date { year: 2025 month: 6 day: 30 } responsible: "Teamet" }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kPlans, "CreateIndicator", "ListIndicators", R"(plan_id: "$Plan")",
            R"(indicator { plan_id: "$Plan" initiative_area_id: "$InitiativeArea"
                           title: "Indikator $UNIQ" description: "Beskrivelse" unit: "personer"
                           direction: INDICATOR_DIRECTION_INCREASE
                           baseline { date { year: 2023 month: 1 day: 1 } value: 10 }
                           target { date { year: 2026 month: 1 day: 1 } value: 20.5 } }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
       },
       {
           {kCitizenPlans, "CreateCitizenPlan", "ListCitizenPlans", "",
            R"(citizen_plan { citizen_id: "c-$UNIQ" hopes: "Et hjem og et job" }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kCitizenPlans, "CreateGoal", "ListGoals", R"(citizen_plan_id: "$CitizenPlan")",
            R"(goal { citizen_plan_id: "$CitizenPlan" description: "Maal $UNIQ"
                      life_area: LIFE_AREA_MASTER target_date { year: 2027 month: 1 day: 1 } }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kCitizenPlans, "CreateAction", "ListActions", R"(goal_id: "$Goal")",
            R"(action { goal_id: "$Goal" description: "Handling $UNIQ"
                        performer: ACTION_PERFORMER_CITIZEN due_date { year: 2027 month: 1 day: 1 } }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
       },
       {
           {kVolunteers, "CreateOrganisation", "ListOrganisations", "",
            R"(organisation { name: "Forening $UNIQ" kind: ORGANISATION_KIND_SPORTS_CLUB
                              contact { email: "kontakt@klub.dk" phone: "+45 12345678" }
                              postcodes: "8900" description: "Om foreningen" }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kVolunteers, "CreateVolunteer", "ListVolunteers", "",
            R"(volunteer { display_name: "Frivillig $UNIQ" contact { email: "f@x.dk" phone: "12345678" }
                           interests: "fodbold" languages: "da" home_postcode: "8900"
@@ -167,21 +167,21 @@ std::vector<std::vector<Case>> Groups() {
                           role_agreement { version: "2024-1" signed_date { year: 2024 month: 1 day: 1 } }
                           status: VOLUNTEER_STATUS_ACTIVE consent_given: true
                           consent_date { year: 2024 month: 1 day: 1 } gender: GENDER_FEMALE }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kVolunteers, "CreateActivity", "ListActivities", R"(organisation_id: "$Organisation")",
            R"(activity { organisation_id: "$Organisation" title: "Fodbold $UNIQ"
                          description: "For alle" capacity: 3
                          place { address: "Stadionvej 1" postcode: "8900"
                                  location { latitude: 56.46 longitude: 10.03 } }
                          one_off { start_time { seconds: $TS1 } duration_minutes: 90 } }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kVolunteers, "CreateAccompanimentRequest", "ListAccompanimentRequests", "",
            R"(accompaniment_request { citizen_id: "c-$UNIQ" destination: "Stadion"
                                       place { address: "Torvet 2" postcode: "8900"
                                               location { latitude: 56.46 longitude: 10.03 } }
                                       window_start { seconds: $TS1 } window_end { seconds: $TS2 }
                                       language: "da" gender_preference: GENDER_FEMALE }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
       },
       {
           {kGuides, "CreateGuide", "ListGuides", "",
@@ -194,7 +194,7 @@ std::vector<std::vector<Case>> Groups() {
                                   valid_until { year: 2100 month: 1 day: 1 } }
                       settings: SETTING_DISABILITY_SERVICES employment: EMPLOYMENT_VOLUNTEER
                       capacity: 2 status: GUIDE_STATUS_ACTIVE }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kGuides, "CreateGuidanceRequest", "ListGuidanceRequests", "",
            R"(guidance_request { citizen_id: "c-$UNIQ" situation: EXPERIENCE_TAG_AUTISM
                                  life_phase: LIFE_PHASE_WORK_AND_EDUCATION
@@ -204,29 +204,29 @@ std::vector<std::vector<Case>> Groups() {
                                  urgency: URGENCY_NORMAL referred_by: "Jobcentret"
                                  consent_given: true postcode: "8900"
                                  location { latitude: 56.46 longitude: 10.03 } }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kGuides, "CreateGroupSession", "ListGroupSessions", "",
            R"(group_session { title: "Oplaeg $UNIQ" kind: SESSION_KIND_TALK guide_ids: "$Guide"
                               audience: AUDIENCE_CITIZENS date { year: 2026 month: 3 day: 1 }
                               venue: "Biblioteket" attendance: 12 }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
       },
       {
           {kHousing, "CreateUnit", "ListUnits", "",
            R"(unit { unit_type: UNIT_TYPE_HOUSING_FIRST landlord: "Boligforening $UNIQ"
                      postcode: "8900" rooms: 1 monthly_rent_dkk: 4000 support: SUPPORT_LEVEL_NONE
                      available_from { year: 2025 month: 1 day: 1 } notes: "Stuen" }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kHousing, "CreateApplication", "ListApplications", "",
            R"(application { citizen_id: "c-$UNIQ" situation: SITUATION_STREET
                             screening_date { year: 2024 month: 1 day: 10 } rooms_needed: 1
                             support_needed: SUPPORT_LEVEL_NONE unit_types: UNIT_TYPE_HOUSING_FIRST
                             max_rent_dkk: 5000 notes: "Noter" }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
           {kHousing, "CreateTenancy", "ListTenancies", "",
            R"(tenancy { unit_id: "$FRESH_UNIT" citizen_id: "c-$UNIQ"
                         move_in { year: 2025 month: 1 day: 1 } notes: "Noter" }
-              request_id: "r-$UNIQ")"},
+              idempotency_key: "r-$UNIQ")"},
       },
   };
 }
@@ -790,7 +790,7 @@ void HostileInputTest::RunGroup(const std::vector<Case>& cases,
         if (!is_request_id) {
           // A fresh request id, unless it is the field under attack.
           req->GetReflection()->SetString(req.get(),
-                                          req->GetDescriptor()->FindFieldByName("request_id"),
+                                          req->GetDescriptor()->FindFieldByName("idempotency_key"),
                                           absl::StrCat("h-", uniq_++));
         }
         auto resp = New(create->output_type());
@@ -888,7 +888,7 @@ void HostileInputTest::RunGroup(const std::vector<Case>& cases,
     {
       auto req = parse(create->input_type(), c.valid);
       req->GetReflection()->SetString(req.get(),
-                                      req->GetDescriptor()->FindFieldByName("request_id"),
+                                      req->GetDescriptor()->FindFieldByName("idempotency_key"),
                                       std::string(4 * 1024 * 1024 + 16, 'x'));
       grpc::Status s = client.Call(c.service, c.create, *req, nullptr);
       if (s.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {
@@ -1138,7 +1138,8 @@ TEST_F(HostileInputTest, AnOversizedViolationListStillNamesAFieldThroughTheGatew
   ASSERT_FALSE(vs.empty()) << s.error_message();
   EXPECT_TRUE(absl::StartsWith(vs[0].field, "guide.")) << ShowViolations(vs);
   EXPECT_LE(vs.size(), kMaxReportedViolations);
-  EXPECT_NE(s.error_message().find("more)"), std::string::npos) << s.error_message();
+  // Danish by default: "... (og 87 mere)".
+  EXPECT_NE(s.error_message().find(" mere)"), std::string::npos) << s.error_message();
 }
 
 // Page tokens are bound to the municipality: a token a caller of 730 got
@@ -1158,7 +1159,7 @@ TEST_F(HostileInputTest, APageTokenOfAnotherMunicipalityIsRefused) {
     for (int i = 0; i < 3; ++i) {
       std::unique_ptr<pb::Message> again(req->New());
       again->CopyFrom(*req);
-      const FD* rid = again->GetDescriptor()->FindFieldByName("request_id");
+      const FD* rid = again->GetDescriptor()->FindFieldByName("idempotency_key");
       again->GetReflection()->SetString(again.get(), rid, absl::StrCat("page-", uniq_++));
       ASSERT_TRUE(writer730.Call(c.service, c.create, *again, nullptr).ok());
       ASSERT_TRUE(writer810.Call(c.service, c.create, *again, nullptr).ok());

@@ -280,6 +280,178 @@ TEST_P(HousingIntegrationTest, RankOfferDeclineAcceptLifecycle) {
   EXPECT_EQ(list.offers(0).id(), first.id());
 }
 
+// Why one named application is or is not among a unit's candidates, and
+// where an applicant stands: in Danish unless the request metadata asks for
+// English (accept-language), through the real process.
+TEST_P(HousingIntegrationTest, WhyNotAndStandingInTheCallersLanguage) {
+  v1::HousingUnit unit = NewUnit(v1::UNIT_TYPE_HOUSING_FIRST, 2, 5500);
+  v1::Application top = NewApp("c-top", v1::SITUATION_STREET, 70);
+  NewApp("c-second", v1::SITUATION_SOFA_SURFING, 10);
+  v1::Application low = NewApp("c-low", v1::SITUATION_HOUSED, 0);
+  v1::Application poor = NewApp("c-poor", v1::SITUATION_STREET, 300, 1, 3000);
+  const auto english = [this] {
+    auto ctx = Ctx();
+    ctx->AddMetadata("accept-language", "en-GB, da;q=0.5");
+    return ctx;
+  };
+
+  v1::RankCandidatesRequest rank;
+  rank.set_unit_id(unit.id());
+  rank.set_limit(2);
+  rank.set_explain_application_id(low.id());
+  v1::RankCandidatesResponse ranked;
+  grpc::Status s = stub_->RankCandidates(Ctx().get(), rank, &ranked);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(ranked.candidates_size(), 2);
+  const v1::CandidateExplanation& why = ranked.explanation();
+  EXPECT_EQ(why.application_id(), low.id());
+  EXPECT_FALSE(why.ranked());
+  EXPECT_EQ(why.rank(), 3);
+  EXPECT_TRUE(why.failed_rules().empty());
+  EXPECT_DOUBLE_EQ(why.points_behind(),
+                   ranked.candidates(1).priority().total() - why.priority().total());
+  EXPECT_GT(why.points_behind(), 0);
+  ASSERT_FALSE(why.low_parts().empty());
+  EXPECT_EQ(why.low_parts(0).kind(), "situation");
+  EXPECT_EQ(why.text().rfind("Ansøgningen kan få boligen, men er nr. 3 af 3 og er ikke blandt "
+                             "de 2 viste kandidater: den har ",
+                             0),
+            0u)
+      << why.text();
+  EXPECT_EQ(ranked.candidates(0).priority().parts(0).detail(), "på gaden");
+  EXPECT_EQ(ranked.candidates(0).reasons(1), "husleje 5.500 kr. inden for 6.000 kr.");
+
+  // The one who cannot pay the rent, in English on request.
+  rank.set_explain_application_id(poor.id());
+  s = stub_->RankCandidates(english().get(), rank, &ranked);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(ranked.explanation().failed_rules_size(), 1);
+  EXPECT_EQ(ranked.explanation().failed_rules(0), v1::ELIGIBILITY_RULE_RENT);
+  EXPECT_EQ(ranked.explanation().rank(), 0);
+  EXPECT_EQ(ranked.explanation().text(),
+            "The application cannot take this unit: the rent of DKK 5,500 is above the DKK 3,000 "
+            "the applicant can pay.");
+  EXPECT_EQ(ranked.candidates(0).priority().parts(0).detail(), "on the street");
+
+  // The top candidate is ranked.
+  rank.set_explain_application_id(top.id());
+  ASSERT_TRUE(stub_->RankCandidates(Ctx().get(), rank, &ranked).ok());
+  EXPECT_TRUE(ranked.explanation().ranked());
+  EXPECT_EQ(ranked.explanation().rank(), 1);
+
+  // An unknown application and another municipality's: NOT_FOUND naming
+  // the field; without the field no explanation.
+  rank.set_explain_application_id("00000000-0000-4000-8000-000000000000");
+  s = stub_->RankCandidates(Ctx().get(), rank, &ranked);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_NE(s.error_message().find("explain_application_id"), std::string::npos)
+      << s.error_message();
+  v1::CreateApplicationRequest elsewhere;
+  elsewhere.mutable_application()->set_citizen_id("c-elsewhere");
+  elsewhere.mutable_application()->set_situation(v1::SITUATION_STREET);
+  elsewhere.mutable_application()->set_rooms_needed(1);
+  elsewhere.mutable_application()->set_max_rent_dkk(9000);
+  elsewhere.mutable_application()->set_support_needed(v1::SUPPORT_LEVEL_NONE);
+  *elsewhere.mutable_application()->mutable_screening_date() = DaysAgo(1);
+  elsewhere.mutable_application()->add_unit_types(v1::UNIT_TYPE_HOUSING_FIRST);
+  v1::CreateApplicationResponse created;
+  s = stub_->CreateApplication(Ctx("810").get(), elsewhere, &created);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  rank.set_explain_application_id(created.application().id());
+  s = stub_->RankCandidates(Ctx().get(), rank, &ranked);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  rank.clear_explain_application_id();
+  ranked.Clear();
+  ASSERT_TRUE(stub_->RankCandidates(Ctx().get(), rank, &ranked).ok());
+  EXPECT_FALSE(ranked.has_explanation());
+
+  // The applicant's standing, Danish by default and English on request.
+  v1::GetApplicationStandingRequest st;
+  st.set_application_id(low.id());
+  v1::GetApplicationStandingResponse standing;
+  ASSERT_TRUE(stub_->GetApplicationStanding(Ctx().get(), st, &standing).ok());
+  EXPECT_EQ(standing.priority().parts(0).detail(), "i egen bolig");
+  EXPECT_NE(standing.explanation().find("Nr. 4 af 4 på ventelisten til Housing First-bolig."),
+            std::string::npos)
+      << standing.explanation();
+  EXPECT_EQ(standing.explanation().rfind("Ansøgningen har 0 point i alt (i egen bolig: 0 point; "
+                                         "0 uger siden visitationen: 0 point).",
+                                         0),
+            0u)
+      << standing.explanation();
+  ASSERT_TRUE(stub_->GetApplicationStanding(english().get(), st, &standing).ok());
+  EXPECT_NE(standing.explanation().find("Number 4 of 4 in the queue for Housing First flat."),
+            std::string::npos)
+      << standing.explanation();
+
+  // The figures in words.
+  v1::GetHousingStatsResponse stats;
+  ASSERT_TRUE(stub_->GetHousingStats(Ctx().get(), v1::GetHousingStatsRequest(), &stats).ok());
+  EXPECT_EQ(stats.summary().rfind("1 ledig bolig (Housing First-bolig: 1). 4 ansøgere venter", 0),
+            0u)
+      << stats.summary();
+  ASSERT_TRUE(stub_->GetHousingStats(english().get(), v1::GetHousingStatsRequest(), &stats).ok());
+  EXPECT_EQ(
+      stats.summary().rfind("1 vacant unit (Housing First flat: 1). 4 applicants are waiting", 0),
+      0u)
+      << stats.summary();
+}
+
+// Refusals other than validation through the real process: archiving an
+// offered unit, offering it a second time and an offer that is not there, in
+// Danish by default and in English when the request metadata asks for it
+// (accept-language).
+TEST_P(HousingIntegrationTest, RefusalsSpeakDanishUnlessEnglishIsAsked) {
+  auto english = [this] {
+    auto ctx = Ctx();
+    ctx->AddMetadata("accept-language", "en");
+    return ctx;
+  };
+  const v1::HousingUnit unit = NewUnit(v1::UNIT_TYPE_HOUSING_FIRST, 1, 4000);
+  const v1::Application app = NewApp("c-sprog", v1::SITUATION_STREET, 20);
+  const v1::Application other = NewApp("c-sprog-2", v1::SITUATION_STREET, 10);
+  ASSERT_TRUE(Offer(unit.id(), app.id(), nullptr).ok());
+
+  v1::ArchiveUnitRequest archive;
+  archive.set_id(unit.id());
+  archive.set_etag(GetUnit(unit.id()).etag());
+  v1::ArchiveUnitResponse archived;
+  grpc::Status s = stub_->ArchiveUnit(Ctx().get(), archive, &archived);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(), "boligen er tilbudt: træk tilbuddet tilbage, før boligen arkiveres");
+  s = stub_->ArchiveUnit(english().get(), archive, &archived);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(), "the unit is offered: withdraw its offer before archiving it");
+
+  v1::MakeOfferRequest second;
+  second.set_unit_id(unit.id());
+  second.set_application_id(other.id());
+  *second.mutable_deadline() = In(absl::Hours(24 * 7));
+  v1::MakeOfferResponse offered;
+  s = stub_->MakeOffer(Ctx().get(), second, &offered);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(), "boligen er tilbudt en anden og er ikke ledig");
+  s = stub_->MakeOffer(english().get(), second, &offered);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(), "the unit is offered to someone else, not available");
+
+  v1::GetOfferRequest missing;
+  missing.set_offer_id("no-such-offer");
+  v1::GetOfferResponse none;
+  s = stub_->GetOffer(Ctx().get(), missing, &none);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "der findes intet tilbud med id no-such-offer");
+  s = stub_->GetOffer(english().get(), missing, &none);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "offer no-such-offer not found");
+
+  // Nothing of the refused calls was written.
+  const v1::HousingUnit after = GetUnit(unit.id());
+  EXPECT_EQ(after.state(), helhed::common::v1::RESOURCE_STATE_ACTIVE);
+  EXPECT_EQ(after.unit_status(), v1::UNIT_STATUS_OFFERED);
+  EXPECT_EQ(GetApp(other.id()).application_status(), v1::APPLICATION_STATUS_ACTIVE);
+}
+
 TEST_P(HousingIntegrationTest, PriorityRuleIsReadableAndChangesTheOrder) {
   v1::HousingUnit unit = NewUnit(v1::UNIT_TYPE_PUBLIC_REFERRAL, 1, 4000);
   v1::Application evicted = NewApp("c-evict", v1::SITUATION_AT_RISK_OF_EVICTION, 5);
@@ -538,6 +710,12 @@ TEST_P(HousingIntegrationTest, OfferPastItsDeadlineCannotBeAccepted) {
   v1::AcceptOfferResponse resp;
   grpc::Status s = stub_->AcceptOffer(Ctx().get(), accept, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // Danish by default, English on request.
+  EXPECT_NE(s.error_message().find("tilbuddet udløb"), std::string::npos) << s.error_message();
+  auto english = Ctx();
+  english->AddMetadata("accept-language", "en");
+  s = stub_->AcceptOffer(english.get(), accept, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(s.error_message().find("expired"), std::string::npos) << s.error_message();
   EXPECT_EQ(GetUnit(unit.id()).unit_status(), v1::UNIT_STATUS_OFFERED);
   setenv("HELHED_HOUSING_EXPIRY_SECONDS", "1", 1);
@@ -547,7 +725,7 @@ TEST_P(HousingIntegrationTest, AcceptingAHomeEndsTheShelterStay) {
   v1::HousingUnit shelter = NewUnit(v1::UNIT_TYPE_SHELTER_110, 1, 2500, v1::SUPPORT_LEVEL_STAFFED);
   v1::HousingUnit home = NewUnit(v1::UNIT_TYPE_HOUSING_FIRST, 1, 4000);
   v1::CreateTenancyRequest stay;
-  stay.set_request_id("stay-1");
+  stay.set_idempotency_key("stay-1");
   stay.mutable_tenancy()->set_unit_id(shelter.id());
   stay.mutable_tenancy()->set_citizen_id("c-moving");
   *stay.mutable_tenancy()->mutable_move_in() = DaysAgo(120);
@@ -673,12 +851,12 @@ TEST_P(HousingIntegrationTest, ValidationTenancyAndIdempotentCreates) {
   a->set_support_needed(v1::SUPPORT_LEVEL_NONE);
   a->add_unit_types(v1::UNIT_TYPE_SKAEV_BOLIG);
   a->set_max_rent_dkk(4000);
-  req.set_request_id("app-once");
+  req.set_idempotency_key("app-once");
   v1::CreateApplicationResponse r1, r2, r3;
   ASSERT_TRUE(stub_->CreateApplication(Ctx().get(), req, &r1).ok());
   ASSERT_TRUE(stub_->CreateApplication(Ctx().get(), req, &r2).ok());
   EXPECT_EQ(r1.application().id(), r2.application().id());
-  req.set_request_id("app-twice");
+  req.set_idempotency_key("app-twice");
   EXPECT_EQ(stub_->CreateApplication(Ctx().get(), req, &r3).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 
@@ -754,7 +932,7 @@ TEST_P(HousingIntegrationTest, ConcurrentApplicationsForOneCitizenCreateOne) {
         a->set_support_needed(v1::SUPPORT_LEVEL_NONE);
         a->add_unit_types(v1::UNIT_TYPE_PUBLIC_REFERRAL);
         a->set_max_rent_dkk(5000);
-        req.set_request_id(absl::StrCat("race-", round, "-", t));
+        req.set_idempotency_key(absl::StrCat("race-", round, "-", t));
         v1::CreateApplicationResponse resp;
         grpc::Status s = stub->CreateApplication(Ctx().get(), req, &resp);
         if (s.ok()) ok++;
@@ -806,7 +984,7 @@ TEST_P(HousingIntegrationTest, AcknowledgedWritesSurviveSigkill) {
           req.mutable_unit()->set_rooms(2);
           req.mutable_unit()->set_monthly_rent_dkk(4100);
           req.mutable_unit()->set_support(v1::SUPPORT_LEVEL_CTI);
-          req.set_request_id(absl::StrCat("kill-unit-", i));
+          req.set_idempotency_key(absl::StrCat("kill-unit-", i));
           v1::CreateUnitResponse resp;
           if (stub_->CreateUnit(&ctx, req, &resp).ok()) {
             std::lock_guard<std::mutex> lock(mu);
@@ -822,7 +1000,7 @@ TEST_P(HousingIntegrationTest, AcknowledgedWritesSurviveSigkill) {
           a->set_support_needed(v1::SUPPORT_LEVEL_NONE);
           a->add_unit_types(v1::UNIT_TYPE_SHARED_LIVING);
           a->set_max_rent_dkk(5000);
-          req.set_request_id(absl::StrCat("kill-app-", w, "-", i));
+          req.set_idempotency_key(absl::StrCat("kill-app-", w, "-", i));
           v1::CreateApplicationResponse resp;
           if (stub_->CreateApplication(&ctx, req, &resp).ok()) {
             std::lock_guard<std::mutex> lock(mu);

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/field_violations.h"
 #include "common/status/grpc_status.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
@@ -48,10 +49,14 @@ class PlansIntegrationTest : public ::testing::TestWithParam<Backend> {
     citizens_ = v1::CitizenPlansService::NewStub(channel_);
   }
 
-  std::unique_ptr<grpc::ClientContext> Ctx(const std::string& municipality = "730") {
+  std::unique_ptr<grpc::ClientContext> Ctx(const std::string& municipality = "730",
+                                           const std::string& accept_language = "") {
     auto ctx = std::make_unique<grpc::ClientContext>();
     if (!municipality.empty()) {
       ctx->AddMetadata("x-helhed-principal", TestPrincipal(municipality));
+    }
+    if (!accept_language.empty()) {
+      ctx->AddMetadata("accept-language", accept_language);
     }
     ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
     return ctx;
@@ -149,6 +154,106 @@ TEST_P(PlansIntegrationTest, DemoHierarchyLoadsAndReportsThroughTheApi) {
   EXPECT_GT(in_focus, 0);
 }
 
+// The status report of the demo plan for vulnerable citizens ("Plan for
+// udsatteområdet"), as the Socialudvalg reads it: in Danish by default, with
+// Danish headings, names and figures; in English when the caller asks.
+TEST_P(PlansIntegrationTest, DemoVulnerableCitizensReportIsDanishByDefaultEnglishOnRequest) {
+  auto data = demo::ReadDataset(std::string(HELHED_SOURCE_DIR) +
+                                "/services/plans/demo/demo_data.textproto");
+  ASSERT_TRUE(data.ok()) << data.status();
+  auto loaded = demo::LoadDataset(*data, channel_);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  v1::ListPlansRequest lp;
+  v1::ListPlansResponse plans;
+  ASSERT_TRUE(plans_->ListPlans(Ctx().get(), lp, &plans).ok());
+  std::string plan_id;
+  for (const auto& p : plans.plans()) {
+    if (p.title() == "Plan for udsatteområdet 2018-2021") plan_id = p.id();
+  }
+  ASSERT_FALSE(plan_id.empty());
+  v1::GetStatusReportRequest rr;
+  rr.set_plan_id(plan_id);
+  rr.set_year(2021);
+
+  v1::GetStatusReportResponse da;
+  grpc::Status s = plans_->GetStatusReport(Ctx().get(), rr, &da);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const std::string& md = da.markdown();
+  for (const char* expected : {
+           "# Årlig status 2021: Plan for udsatteområdet 2018-2021\n",
+           "Status på implementeringen af planen pr. 31. december 2021.",
+           "- Ansvarlig for planen: Socialchefen og centerlederen for Center for Særlig Social "
+           "Indsats",
+           "- Målgruppe: socialt udsatte, misbrug, hjemløshed, sindslidelse, prostitution",
+           "## Sammenfatning",
+           "- Indsatsområder: 7",
+           "## Hurtig og fleksibel støtte\n",
+           "- Livsområder: at mestre",
+           "- Ansvarlig: Center for Særlig Social Indsats",
+           "Aktiviteter fordelt på status: ",
+           "1 implementeret og i drift",
+           "## Fleksible og individuelle boligløsninger\n",
+           "- Livsområder: at bo",
+           "- Målgruppe: hjemløshed, socialt udsatte, unge voksne (18-25 år)",
+           "Forsinket:",
+           "- **Dobbeltdiagnosticerede**, tidsfrist 30.06.2021 (i gang), ansvarlig: "
+           "Rusmiddelcenter "
+           "Randers",
+           "## Planens indikatorer",
+           "| Indikator | Baseline | Mål | Seneste måling | Fremdrift mod målet | Status |",
+           "| Forsorgstilbud (§110) | 157 borgere (31.12.2017) | skal falde til 130 borgere "
+           "(31.12.2021) | 157 borgere (31.12.2017) | 0 % (uændret) | endnu ikke nået |",
+       }) {
+    EXPECT_NE(md.find(expected), std::string::npos) << "missing: " << expected << "\n" << md;
+  }
+  for (const char* english :
+       {"Status report", "As of",      "Summary", "Initiative areas", "Activities",
+        "Overdue",       "Track:",     "Target",  "Indicator",        "Latest",
+        "Progress",      "target met", "not yet", "not measured",     "no measurement",
+        "What changed",  " update",    "due ",    "(focus",           "planned",
+        "in progress",   "completed",  "on hold", "cancelled",        "Responsible",
+        "Life areas",    "unchanged"}) {
+    EXPECT_EQ(md.find(english), std::string::npos) << "English: " << english << "\n" << md;
+  }
+  for (const char* token :
+       {"LIFE_AREA_", "TARGET_GROUP_", "ACTIVITY_STATUS_", "INDICATOR_DIRECTION_", "SITUATION_",
+        "VULNERABILITY_", "-0 ", "-0,", "-0%", "[["}) {
+    EXPECT_EQ(md.find(token), std::string::npos) << "token: " << token << "\n" << md;
+  }
+
+  v1::GetStatusReportResponse en;
+  s = plans_->GetStatusReport(Ctx("730", "en").get(), rr, &en);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(en.report(), da.report()));
+  for (const char* expected : {
+           "# Status report 2021: Plan for udsatteområdet 2018-2021\n",
+           "Progress of the plan as of 31 December 2021.",
+           "- Target groups: socially vulnerable, substance use",
+           "- Life areas: to master",
+           "Overdue:",
+           "- **Dobbeltdiagnosticerede**, due 2021-06-30 (in progress), responsible: "
+           "Rusmiddelcenter "
+           "Randers",
+           "| Indicator | Baseline | Target | Latest | Progress to target | Status |",
+           "| Forsorgstilbud (§110) | 157 borgere (2017-12-31) | down to 130 borgere (2021-12-31) "
+           "| "
+           "157 borgere (2017-12-31) | 0% (unchanged) | not yet |",
+       }) {
+    EXPECT_NE(en.markdown().find(expected), std::string::npos) << "missing: " << expected << "\n"
+                                                               << en.markdown();
+  }
+  for (const char* danish :
+       {"Årlig status", "Sammenfatning", "Forsinket", "tidsfrist", "skal falde", "uændret",
+        "i gang", "Planens indikatorer", "Livsområder", "at mestre"}) {
+    EXPECT_EQ(en.markdown().find(danish), std::string::npos) << "Danish: " << danish << "\n"
+                                                             << en.markdown();
+  }
+  // "da" asked for explicitly is the same as the default.
+  v1::GetStatusReportResponse da_asked;
+  ASSERT_TRUE(plans_->GetStatusReport(Ctx("730", "da, en;q=0.5").get(), rr, &da_asked).ok());
+  EXPECT_EQ(da_asked.markdown(), md);
+}
+
 TEST_P(PlansIntegrationTest, UpdateWithStaleEtagIsRejectedAndChangesNothing) {
   v1::Policy policy = NewPolicy("730", "Politik A");
   v1::UpdatePolicyRequest up;
@@ -163,6 +268,21 @@ TEST_P(PlansIntegrationTest, UpdateWithStaleEtagIsRejectedAndChangesNothing) {
   v1::UpdatePolicyResponse second;
   grpc::Status s = plans_->UpdatePolicy(Ctx().get(), up, &second);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // Said in Danish by default, in English on request.
+  EXPECT_EQ(s.error_message(),
+            "politikken er blevet ændret, siden den blev læst (forældet etag); læs den igen");
+  grpc::Status en = plans_->UpdatePolicy(Ctx("730", "en").get(), up, &second);
+  EXPECT_EQ(en.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(en.error_message(), "policy was changed since it was read (stale etag); read it again");
+  // So is a resource that is not there.
+  v1::GetPolicyRequest missing;
+  missing.set_id("no-such-policy");
+  v1::GetPolicyResponse none;
+  grpc::Status nf = plans_->GetPolicy(Ctx().get(), missing, &none);
+  EXPECT_EQ(nf.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(nf.error_message(), "der findes ingen politik med id no-such-policy");
+  nf = plans_->GetPolicy(Ctx("730", "en").get(), missing, &none);
+  EXPECT_EQ(nf.error_message(), "policy no-such-policy not found");
 
   v1::GetPolicyRequest get;
   get.set_id(policy.id());
@@ -176,7 +296,7 @@ TEST_P(PlansIntegrationTest, RetriedCreateReturnsTheFirstResult) {
   req.mutable_policy()->set_title("Politik med retry");
   req.mutable_policy()->mutable_period()->set_start_year(2024);
   req.mutable_policy()->mutable_period()->set_end_year(2027);
-  req.set_request_id("retry-1");
+  req.set_idempotency_key("retry-1");
   v1::CreatePolicyResponse a;
   v1::CreatePolicyResponse b;
   ASSERT_TRUE(plans_->CreatePolicy(Ctx().get(), req, &a).ok());
@@ -184,7 +304,7 @@ TEST_P(PlansIntegrationTest, RetriedCreateReturnsTheFirstResult) {
   EXPECT_EQ(a.policy().id(), b.policy().id());
 
   // Concurrent retries of another create also give one policy.
-  req.set_request_id("retry-2");
+  req.set_idempotency_key("retry-2");
   std::vector<std::thread> threads;
   std::mutex mu;
   std::set<std::string> ids;
@@ -229,7 +349,7 @@ TEST_P(PlansIntegrationTest, ConcurrentRetriesOfAProgressUpdateAddItOnce) {
 
   v1::AddActivityProgressRequest req;
   req.set_activity_id(act.activity().id());
-  req.set_request_id("progress-retry");
+  req.set_idempotency_key("progress-retry");
   req.mutable_progress()->set_note("Første møde holdt");
   req.mutable_progress()->set_new_status(v1::ACTIVITY_STATUS_IN_PROGRESS);
   auto* d = req.mutable_progress()->mutable_update_date();
@@ -339,14 +459,14 @@ TEST_P(PlansIntegrationTest, AcknowledgedWritesSurviveSigkill) {
           req.mutable_policy()->set_title(absl::StrCat("P ", round, "-", w, "-", i));
           req.mutable_policy()->mutable_period()->set_start_year(2020);
           req.mutable_policy()->mutable_period()->set_end_year(2021);
-          req.set_request_id(absl::StrCat("kill-", round, "-", w, "-", i));
+          req.set_idempotency_key(absl::StrCat("kill-", round, "-", w, "-", i));
           v1::CreatePolicyResponse resp;
           grpc::ClientContext ctx;
           ctx.AddMetadata("x-helhed-principal", TestPrincipal("730"));
           ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
           if (plans_->CreatePolicy(&ctx, req, &resp).ok()) {
             std::lock_guard<std::mutex> lock(mu);
-            acked[req.request_id()] = resp.policy().id();
+            acked[req.idempotency_key()] = resp.policy().id();
           }
         }
       });
@@ -372,7 +492,7 @@ TEST_P(PlansIntegrationTest, AcknowledgedWritesSurviveSigkill) {
     retry.mutable_policy()->set_title("retry");
     retry.mutable_policy()->mutable_period()->set_start_year(2020);
     retry.mutable_policy()->mutable_period()->set_end_year(2021);
-    retry.set_request_id(request_id);
+    retry.set_idempotency_key(request_id);
     v1::CreatePolicyResponse r;
     ASSERT_TRUE(plans_->CreatePolicy(Ctx().get(), retry, &r).ok());
     EXPECT_EQ(r.policy().id(), id);
@@ -481,6 +601,90 @@ TEST_P(PlansIntegrationTest, CitizenDataNeverReachesLogsOrMetrics) {
   log << in.rdbuf();
   EXPECT_EQ(log.str().find(citizen), std::string::npos);
   EXPECT_EQ(log.str().find("drømmer"), std::string::npos);
+}
+
+// Field violations in the caller's language: Danish unless the request
+// asks for English (accept-language), the field named either way, nothing
+// written. Covers the shared Validator, the store's own checks (a missing
+// reference) and the page size of a list.
+TEST_P(PlansIntegrationTest, ValidationSpeaksDanishUnlessEnglishIsAsked) {
+  auto descriptions = [](const grpc::Status& s) {
+    std::map<std::string, std::string> out;
+    for (const auto& v : FieldViolationsOf(FromGrpcStatus(s))) out[v.field] = v.description;
+    return out;
+  };
+  auto english = [&] {
+    auto ctx = Ctx();
+    ctx->AddMetadata("accept-language", "en-GB, da;q=0.5");
+    return ctx;
+  };
+  v1::CreatePolicyRequest req;
+  req.mutable_policy()->set_title("   ");
+  req.mutable_policy()->set_owner(std::string(201, 'x'));
+  req.mutable_policy()->mutable_period()->set_start_year(2026);
+  req.mutable_policy()->mutable_period()->set_end_year(2023);
+  v1::CreatePolicyResponse resp;
+
+  grpc::Status s = plans_->CreatePolicy(Ctx().get(), req, &resp);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(descriptions(s), (std::map<std::string, std::string>{
+                                 {"policy.title", "skal udfyldes"},
+                                 {"policy.owner", "må højst være 200 tegn"},
+                                 {"policy.period.end_year", "må ikke ligge før start_year"}}));
+  EXPECT_EQ(s.error_message().rfind("ugyldig forespørgsel: policy.title: skal udfyldes", 0), 0u)
+      << s.error_message();
+
+  s = plans_->CreatePolicy(english().get(), req, &resp);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(descriptions(s), (std::map<std::string, std::string>{
+                                 {"policy.title", "is required"},
+                                 {"policy.owner", "must be at most 200 characters"},
+                                 {"policy.period.end_year", "must not be before start_year"}}));
+  EXPECT_EQ(s.error_message().rfind("invalid request: policy.title: is required", 0), 0u)
+      << s.error_message();
+
+  // Explicitly Danish is Danish.
+  auto danish = Ctx();
+  danish->AddMetadata("accept-language", "da");
+  s = plans_->CreatePolicy(danish.get(), req, &resp);
+  EXPECT_EQ(descriptions(s)["policy.title"], "skal udfyldes");
+
+  // A reference to a policy that does not exist: found by the store.
+  v1::CreatePlanRequest plan;
+  plan.mutable_plan()->set_policy_id("no-such-policy");
+  plan.mutable_plan()->set_title("Plan");
+  plan.mutable_plan()->mutable_period()->set_start_year(2023);
+  plan.mutable_plan()->mutable_period()->set_end_year(2026);
+  v1::CreatePlanResponse planned;
+  s = plans_->CreatePlan(Ctx().get(), plan, &planned);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(descriptions(s),
+            (std::map<std::string, std::string>{
+                {"plan.policy_id", "findes ikke (der er ingen policy med dette id)"}}));
+  s = plans_->CreatePlan(english().get(), plan, &planned);
+  EXPECT_EQ(descriptions(s),
+            (std::map<std::string, std::string>{{"plan.policy_id", "no such policy"}}));
+
+  // A page size out of range.
+  v1::ListPoliciesRequest too_big;
+  too_big.mutable_page()->set_page_size(100000);
+  v1::ListPoliciesResponse all;
+  s = plans_->ListPolicies(Ctx().get(), too_big, &all);
+  EXPECT_EQ(descriptions(s), (std::map<std::string, std::string>{
+                                 {"page.page_size", "skal være mellem 1 og 500 (0 giver 50)"}}));
+  s = plans_->ListPolicies(english().get(), too_big, &all);
+  EXPECT_EQ(descriptions(s), (std::map<std::string, std::string>{
+                                 {"page.page_size", "must be between 1 and 500 (0 for 50)"}}));
+
+  // Nothing was written.
+  v1::ListPoliciesRequest list;
+  list.set_include_archived(true);
+  ASSERT_TRUE(plans_->ListPolicies(Ctx().get(), list, &all).ok());
+  EXPECT_EQ(all.policies_size(), 0);
+  v1::ListPlansRequest plans_list;
+  v1::ListPlansResponse no_plans;
+  ASSERT_TRUE(plans_->ListPlans(Ctx().get(), plans_list, &no_plans).ok());
+  EXPECT_EQ(no_plans.plans_size(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, PlansIntegrationTest,

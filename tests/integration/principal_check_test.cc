@@ -93,7 +93,11 @@ TEST_F(PrincipalCheckTest, UnsignedPrincipalIsUnauthenticated) {
   // The form services used to trust: a bare base64 principal.
   const grpc::Status s = List(auth::EncodePrincipal(Staff({helhed::common::v1::ROLE_MANAGER})));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(s.error_message(), "principal is not signed");
+  // Danish by default, English on request.
+  EXPECT_EQ(s.error_message(), "oplysningerne om den kaldende (principal) er ikke signeret");
+  const grpc::Status en = List(auth::EncodePrincipal(Staff({helhed::common::v1::ROLE_MANAGER})),
+                               {{"accept-language", "en"}});
+  EXPECT_EQ(en.error_message(), "principal is not signed");
 }
 
 TEST_F(PrincipalCheckTest, ForgedSignatureIsUnauthenticated) {
@@ -104,7 +108,8 @@ TEST_F(PrincipalCheckTest, ForgedSignatureIsUnauthenticated) {
                                          absl::Now() + absl::Seconds(30));
   grpc::Status s = List(forged);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(s.error_message(), "principal signature does not verify");
+  EXPECT_EQ(s.error_message(),
+            "signaturen på oplysningerne om den kaldende (principal) er ikke gyldig");
 
   // A real signature with the principal swapped for a more powerful one.
   const std::string real = Signed(Staff({helhed::common::v1::ROLE_CASEWORKER}));
@@ -117,7 +122,8 @@ TEST_F(PrincipalCheckTest, PrincipalForAnotherServiceIsUnauthenticated) {
   const grpc::Status s =
       List(Signed(Staff({helhed::common::v1::ROLE_CASEWORKER}), absl::Seconds(30), "housing"));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(s.error_message(), "principal is meant for another service");
+  EXPECT_EQ(s.error_message(),
+            "oplysningerne om den kaldende (principal) er til en anden tjeneste");
 }
 
 TEST_F(PrincipalCheckTest, ClientCannotSupplyTheVerdict) {
@@ -162,7 +168,7 @@ TEST_F(PrincipalCheckTest, ReplayedPrincipalExpires) {
   absl::SleepFor(absl::Seconds(1) + auth::kPrincipalClockLeeway + absl::Milliseconds(300));
   s = List(captured);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(s.error_message(), "principal has expired");
+  EXPECT_EQ(s.error_message(), "oplysningerne om den kaldende (principal) er udløbet");
 }
 
 TEST_F(PrincipalCheckTest, HealthStaysOpen) {

@@ -51,7 +51,13 @@ plan_id=$(printf '%s' "$plans" | grep -B1 '"Voksenhandicapplan 2020-2023"' | sed
 "$buf" curl --protocol grpc --http2-prior-knowledge -H "x-helhed-principal: $principal" \
   -d "{\"planId\":\"$plan_id\",\"year\":2021}" "$url/helhed.plans.v1.PlansService/GetStatusReport" \
   >"$work/report.json" || fail "status report"
-grep -q '# Status report 2021: Voksenhandicapplan 2020-2023' "$work/report.json" || fail "report markdown"
+grep -q '# Årlig status 2021: Voksenhandicapplan 2020-2023' "$work/report.json" || fail "report markdown"
+# In English when the caller asks for it.
+"$buf" curl --protocol grpc --http2-prior-knowledge -H "x-helhed-principal: $principal" \
+  -H "accept-language: en" -d "{\"planId\":\"$plan_id\",\"year\":2021}" \
+  "$url/helhed.plans.v1.PlansService/GetStatusReport" >"$work/report_en.json" || fail "status report (en)"
+grep -q '# Status report 2021: Voksenhandicapplan 2020-2023' "$work/report_en.json" ||
+  fail "report markdown (en)"
 
 # Without a principal: UNAUTHENTICATED.
 if "$buf" curl --protocol grpc --http2-prior-knowledge -d '{}' \

@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "common/status/field_violations.h"
 #include "common/status/grpc_status.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "helhed/volunteers/v1/volunteers_service.grpc.pb.h"
@@ -73,7 +74,7 @@ class VolunteersIntegrationTest : public ::testing::TestWithParam<Backend> {
     return ctx;
   }
 
-  v1::Volunteer NewVolunteer(const std::string& name) {
+  v1::Volunteer NewVolunteer(const std::string& name, const std::string& muni = "730") {
     v1::CreateVolunteerRequest req;
     v1::Volunteer* v = req.mutable_volunteer();
     v->set_display_name(name);
@@ -95,7 +96,7 @@ class VolunteersIntegrationTest : public ::testing::TestWithParam<Backend> {
     v->set_status(v1::VOLUNTEER_STATUS_ACTIVE);
     v->set_consent_given(true);
     v1::CreateVolunteerResponse resp;
-    grpc::Status s = stub_->CreateVolunteer(Ctx().get(), req, &resp);
+    grpc::Status s = stub_->CreateVolunteer(Ctx(muni).get(), req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return resp.volunteer();
   }
@@ -233,6 +234,75 @@ TEST_P(VolunteersIntegrationTest, BadVolunteerNamesTheFieldsAndWritesNothing) {
   v1::ListVolunteersResponse all;
   ASSERT_TRUE(stub_->ListVolunteers(Ctx().get(), list, &all).ok());
   EXPECT_EQ(all.volunteers_size(), 0);
+}
+
+// Refusals other than validation through the real process: a stale etag, a
+// refused step of a request and a volunteer who is not there, in Danish by
+// default and in English when the request metadata asks for it
+// (accept-language).
+TEST_P(VolunteersIntegrationTest, RefusalsSpeakDanishUnlessEnglishIsAsked) {
+  auto english = [this] {
+    auto ctx = Ctx();
+    ctx->AddMetadata("accept-language", "en");
+    return ctx;
+  };
+  const v1::Volunteer v = NewVolunteer("Birthe");
+  v1::UpdateVolunteerRequest up;
+  *up.mutable_volunteer() = v;
+  up.mutable_volunteer()->set_display_name("Birthe H.");
+  up.mutable_update_mask()->add_paths("display_name");
+  v1::UpdateVolunteerResponse updated;
+  ASSERT_TRUE(stub_->UpdateVolunteer(Ctx().get(), up, &updated).ok());
+  // Again with the etag read before the change.
+  up.mutable_volunteer()->set_display_name("Birthe Hansen");
+  grpc::Status s = stub_->UpdateVolunteer(Ctx().get(), up, &updated);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(),
+            "oplysningerne om den frivillige er blevet ændret, siden de blev læst (forældet etag);"
+            " læs dem igen");
+  s = stub_->UpdateVolunteer(english().get(), up, &updated);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(),
+            "volunteer was changed since it was read (stale etag); read it again");
+
+  // A request without a volunteer cannot be confirmed.
+  const v1::AccompanimentRequest r =
+      NewRequest("citizen-sprog", NextWednesday(10, 0), absl::Hours(1));
+  v1::ConfirmRequestRequest confirm;
+  confirm.set_accompaniment_id(r.id());
+  confirm.set_etag(r.etag());
+  v1::ConfirmRequestResponse confirmed;
+  s = stub_->ConfirmRequest(Ctx().get(), confirm, &confirmed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(),
+            "anmodningen har endnu ikke fået en frivillig ledsager; den kan kun matches eller"
+            " annulleres");
+  s = stub_->ConfirmRequest(english().get(), confirm, &confirmed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(),
+            "the request is not matched yet; it can only be matched or cancelled");
+
+  // A volunteer who is not there.
+  v1::GetVolunteerRequest missing;
+  missing.set_id("no-such-volunteer");
+  v1::GetVolunteerResponse got;
+  s = stub_->GetVolunteer(Ctx().get(), missing, &got);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "der findes ingen frivillig med id no-such-volunteer");
+  s = stub_->GetVolunteer(english().get(), missing, &got);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "volunteer no-such-volunteer not found");
+
+  // Nothing of the refused calls was written.
+  v1::GetVolunteerRequest get;
+  get.set_id(v.id());
+  ASSERT_TRUE(stub_->GetVolunteer(Ctx().get(), get, &got).ok());
+  EXPECT_EQ(got.volunteer().display_name(), "Birthe H.");
+  v1::GetAccompanimentRequestRequest get_request;
+  get_request.set_id(r.id());
+  v1::GetAccompanimentRequestResponse request;
+  ASSERT_TRUE(stub_->GetAccompanimentRequest(Ctx().get(), get_request, &request).ok());
+  EXPECT_EQ(request.accompaniment_request().request_state(), v1::REQUEST_STATE_REQUESTED);
 }
 
 TEST_P(VolunteersIntegrationTest, AnotherMunicipalityCannotSeeOrBook) {
@@ -402,6 +472,48 @@ TEST_P(VolunteersIntegrationTest, LifecycleIsCheckedAndContinuityRanksFirst) {
   EXPECT_EQ(ranked.considered(), 1);
   ASSERT_EQ(ranked.candidates_size(), 1);
   EXPECT_EQ(ranked.candidates(0).volunteer_id(), known.id());
+  // Reasons in Danish by default.
+  ASSERT_GE(ranked.candidates(0).factors_size(), 1);
+  EXPECT_EQ(ranked.candidates(0).factors(0).factor(), "continuity");
+  EXPECT_EQ(ranked.candidates(0).factors(0).reason(), "har ledsaget borgeren én gang");
+
+  // Why not the paused one? Danish by default, English on request.
+  rank.set_explain_volunteer_id(other.id());
+  ranked.Clear();
+  ASSERT_TRUE(stub_->RankCandidates(Ctx().get(), rank, &ranked).ok());
+  EXPECT_EQ(ranked.candidates_size(), 1);
+  EXPECT_EQ(ranked.explanation().volunteer_id(), other.id());
+  EXPECT_FALSE(ranked.explanation().ranked());
+  EXPECT_EQ(ranked.explanation().rank(), 0);
+  EXPECT_THAT(ranked.explanation().failed_rules(),
+              ::testing::ElementsAre(v1::ELIGIBILITY_RULE_INACTIVE));
+  EXPECT_EQ(ranked.explanation().text(),
+            "Ny kommer ikke i betragtning: den frivillige er sat på pause.");
+  auto english = Ctx();
+  english->AddMetadata("accept-language", "en");
+  ranked.Clear();
+  ASSERT_TRUE(stub_->RankCandidates(english.get(), rank, &ranked).ok());
+  EXPECT_EQ(ranked.explanation().text(), "Ny is not considered: volunteer paused.");
+  EXPECT_EQ(ranked.candidates(0).factors(0).reason(), "accompanied this citizen once");
+  // The known one is ranked.
+  rank.set_explain_volunteer_id(known.id());
+  ASSERT_TRUE(stub_->RankCandidates(Ctx().get(), rank, &ranked).ok());
+  EXPECT_TRUE(ranked.explanation().ranked());
+  EXPECT_EQ(ranked.explanation().rank(), 1);
+  EXPECT_EQ(ranked.explanation().failed_rules_size(), 0);
+  // An unknown volunteer, or one of another municipality: NOT_FOUND naming
+  // the field.
+  rank.set_explain_volunteer_id("no-such-volunteer");
+  grpc::Status missing = stub_->RankCandidates(Ctx().get(), rank, &ranked);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(missing.error_message(), ::testing::HasSubstr("explain_volunteer_id"));
+  const v1::Volunteer elsewhere = NewVolunteer("Aalborg", "851");
+  ASSERT_FALSE(elsewhere.id().empty());
+  rank.set_explain_volunteer_id(elsewhere.id());
+  grpc::Status foreign = stub_->RankCandidates(Ctx().get(), rank, &ranked);
+  EXPECT_EQ(foreign.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(foreign.error_message(), ::testing::HasSubstr("explain_volunteer_id"));
+  rank.clear_explain_volunteer_id();
 
   // The month's figures count the completed accompaniment and its hours.
   const absl::CivilDay day = absl::ToCivilDay(start, Copenhagen());
@@ -427,7 +539,7 @@ TEST_P(VolunteersIntegrationTest, AcknowledgedWritesSurviveSigkill) {
         v1::CreateOrganisationRequest req;
         req.mutable_organisation()->set_name(absl::StrCat("Forening ", w, "-", i));
         req.mutable_organisation()->set_kind(v1::ORGANISATION_KIND_ASSOCIATION);
-        req.set_request_id(absl::StrCat("kill-", w, "-", i));
+        req.set_idempotency_key(absl::StrCat("kill-", w, "-", i));
         v1::CreateOrganisationResponse resp;
         grpc::ClientContext ctx;
         ctx.AddMetadata("x-helhed-principal", TestPrincipal("730"));

@@ -15,10 +15,13 @@ namespace helhed::server {
 namespace {
 
 const char* const kEnvVars[] = {
-    "HELHED_LISTEN",     "HELHED_METRICS_LISTEN", "HELHED_STORE",
-    "HELHED_STORE_POOL", "HELHED_LOG_LEVEL",      "HELHED_TLS_CERT",
-    "HELHED_TLS_KEY",    "HELHED_TLS_CLIENT_CA",  "HELHED_DRAIN_SECONDS",
-    "HELHED_WORKERS",    "HELHED_PAGE_TOKEN_KEY", "HELHED_PORT_FILE",
+    "HELHED_LISTEN",         "HELHED_METRICS_LISTEN",
+    "HELHED_STORE",          "HELHED_STORE_POOL",
+    "HELHED_LOG_LEVEL",      "HELHED_TLS_CERT",
+    "HELHED_TLS_KEY",        "HELHED_TLS_CLIENT_CA",
+    "HELHED_DRAIN_SECONDS",  "HELHED_WORKERS",
+    "HELHED_PAGE_TOKEN_KEY", "HELHED_PORT_FILE",
+    "HELHED_MIGRATE_ONLY",   "HELHED_MIGRATE_LOCK_TIMEOUT_SECONDS",
 };
 
 class ConfigTest : public ::testing::Test {
@@ -121,6 +124,37 @@ TEST_F(ConfigTest, EveryFlag) {
   EXPECT_EQ(c->workers, 512);
   EXPECT_EQ(c->page_token_key, "pk");
   EXPECT_EQ(c->port_file, "/tmp/ports");
+}
+
+TEST_F(ConfigTest, MigrateOnlyIsASwitchAndTheLockTimeoutSeconds) {
+  auto d = Load({});
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_FALSE(d->migrate_only);
+  EXPECT_EQ(d->migrate_lock_timeout, absl::Seconds(300));
+  // A bare --migrate-only does not take the next argument as its value.
+  auto c =
+      Load({"--migrate-only", "--store", "sqlite:///m.db", "--migrate-lock-timeout-seconds", "30"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->migrate_only);
+  EXPECT_EQ(c->store_url, "sqlite:///m.db");
+  EXPECT_EQ(c->migrate_lock_timeout, absl::Seconds(30));
+  auto off = Load({"--migrate-only=false"});
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_FALSE(off->migrate_only);
+  setenv("HELHED_MIGRATE_ONLY", "true", 1);
+  setenv("HELHED_MIGRATE_LOCK_TIMEOUT_SECONDS", "600", 1);
+  auto env = Load({});
+  ASSERT_TRUE(env.ok()) << env.status();
+  EXPECT_TRUE(env->migrate_only);
+  EXPECT_EQ(env->migrate_lock_timeout, absl::Seconds(600));
+  unsetenv("HELHED_MIGRATE_LOCK_TIMEOUT_SECONDS");
+  setenv("HELHED_MIGRATE_ONLY", "yes please", 1);
+  ExpectInvalidNaming(Load({}), "HELHED_MIGRATE_ONLY");
+  unsetenv("HELHED_MIGRATE_ONLY");
+  ExpectInvalidNaming(Load({"--migrate-only=maybe"}), "--migrate-only");
+  ExpectInvalidNaming(Load({"--migrate-lock-timeout-seconds=0"}), "--migrate-lock-timeout-seconds");
+  ExpectInvalidNaming(Load({"--migrate-lock-timeout-seconds=86401"}),
+                      "--migrate-lock-timeout-seconds");
 }
 
 TEST_F(ConfigTest, BadFlagValuesNameTheFlag) {

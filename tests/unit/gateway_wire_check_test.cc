@@ -32,7 +32,7 @@ TEST(WireCheckTest, AcceptsAWellFormedRequest) {
   hv1::CreateApplicationRequest req;
   req.mutable_application()->set_citizen_id("c-1");
   req.mutable_application()->set_notes("Bor hos sin søster 🙂");
-  req.set_request_id("r-1");
+  req.set_idempotency_key("r-1");
   EXPECT_TRUE(CheckWire(hv1::CreateApplicationRequest::descriptor(), req.SerializeAsString()).ok());
   EXPECT_TRUE(CheckWire(hv1::CreateApplicationRequest::descriptor(), "").ok());
 }
@@ -70,7 +70,7 @@ TEST(WireCheckTest, RefusesUnknownFieldsNamingThePathAndNumber) {
   const auto* type = hv1::CreateApplicationRequest::descriptor();
   hv1::CreateApplicationRequest req;
   req.mutable_application()->set_citizen_id("c-1");
-  req.set_request_id("r-1");
+  req.set_idempotency_key("r-1");
   const std::string good = req.SerializeAsString();
   ASSERT_TRUE(CheckWire(type, good).ok());
 
@@ -107,7 +107,7 @@ TEST(WireCheckTest, RefusesUnknownFieldsNamingThePathAndNumber) {
 // to protobuf's parser (it would be kept and stored): refused as well.
 TEST(WireCheckTest, RefusesAKnownNumberWithTheWrongWireType) {
   const auto* type = hv1::CreateApplicationRequest::descriptor();
-  const int request_id = hv1::CreateApplicationRequest::kRequestIdFieldNumber;
+  const int request_id = hv1::CreateApplicationRequest::kIdempotencyKeyFieldNumber;
   hv1::CreateApplicationRequest req;
   Unknown(&req)->AddVarint(request_id, 12);
   absl::Status s = CheckWire(type, req.SerializeAsString());

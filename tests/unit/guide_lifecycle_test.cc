@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/i18n/catalogue.h"
+#include "common/status/field_violations.h"
 #include "gtest/gtest.h"
 #include "services/guides/domain/lifecycle.h"
 
@@ -75,7 +77,13 @@ TEST(MatchLifecycleTest, EveryOtherTransitionRefused) {
       const absl::Status s = CheckMatchTransition(from, to);
       EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition)
           << Word(from) << " -> " << Word(to);
-      EXPECT_EQ(s.message(), "cannot go from " + Word(from) + " to " + Word(to));
+      // The text names the match's state and what it can still become, in
+      // both languages (rendered when the answer is sent).
+      const auto text = MessageTextOf(s);
+      ASSERT_TRUE(text.has_value());
+      EXPECT_EQ(s.message(), i18n::Render(i18n::Language::kEnglish, *text));
+      EXPECT_TRUE(i18n::HasMessage(i18n::Language::kDanish, text->id)) << text->id;
+      EXPECT_TRUE(i18n::HasMessage(i18n::Language::kEnglish, text->id)) << text->id;
       ++refused;
     }
   }
@@ -103,7 +111,16 @@ TEST(MatchLifecycleTest, UnknownValues) {
   const auto unknown = static_cast<MatchState>(42);
   const absl::Status s = CheckMatchTransition(unknown, kProposed);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(s.message(), "cannot go from unknown state 42 to proposed");
+  EXPECT_EQ(s.message(), "the match has an unknown state; it cannot change");
+  EXPECT_EQ(i18n::Render(i18n::Language::kDanish, *MessageTextOf(s)),
+            "matchet har en ukendt tilstand; det kan ikke ændres");
+  EXPECT_EQ(CheckMatchTransition(kEnded, kAccepted).message(),
+            "the match has ended; it cannot change");
+  EXPECT_EQ(CheckMatchTransition(kProposed, kActive).message(),
+            "the match is proposed; it can only be accepted or declined");
+  EXPECT_EQ(i18n::Render(i18n::Language::kDanish,
+                         *MessageTextOf(CheckMatchTransition(kActive, kDeclined))),
+            "matchet er aktivt; det kan kun afsluttes");
   EXPECT_FALSE(CheckMatchTransition(kProposed, unknown).ok());
   EXPECT_FALSE(UsesCapacity(unknown));
 }

@@ -16,11 +16,18 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/i18n/enum_names.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/guides/domain/matching.h"
 
 namespace helhed::guides {
 namespace {
+
+using i18n::Language;
+using ::testing::ElementsAre;
+constexpr Language kEn = Language::kEnglish;
+constexpr Language kDa = Language::kDanish;
 
 // Randers town centre and one kilometre along a meridian there.
 constexpr double kRandersLat = 56.4607;
@@ -101,27 +108,39 @@ bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-std::string Joined(const std::vector<std::string>& reasons) {
+std::string Joined(const std::vector<std::string>& reasons, const std::string& sep = " | ") {
   std::string out;
   for (const std::string& r : reasons) {
-    absl::StrAppend(&out, out.empty() ? "" : " | ", r);
+    absl::StrAppend(&out, out.empty() ? "" : sep, r);
   }
   return out;
 }
 
-// Expects exactly one violation containing `part`, and that Rank leaves the
-// guide out.
+// Expects exactly one violation, the rule `rule`, its English text
+// containing `part`; that Rank leaves the guide out; and that Explain names
+// the same rule (the same check as the ranking).
 void ExpectExcluded(const v1::GuidanceRequest& r, const GuideState& g, const MatchInputs& in,
-                    const std::string& part) {
-  const std::vector<std::string> reasons = Violations(r, g, in);
+                    const std::string& part, v1::EligibilityRule rule) {
+  const std::vector<std::string> reasons = Violations(r, g, in, kEn);
   ASSERT_EQ(reasons.size(), 1u) << Joined(reasons);
   EXPECT_TRUE(Contains(reasons[0], part)) << reasons[0] << " lacks " << part;
-  EXPECT_TRUE(Rank(r, {g}, in, 10).empty());
+  EXPECT_TRUE(Rank(r, {g}, in, 10, kEn).empty());
+  const std::vector<RuleFailure> failed = FailedRules(r, g, in, kEn);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].rule, rule) << v1::EligibilityRule_Name(failed[0].rule);
+  EXPECT_EQ(failed[0].text, reasons[0]);
+  const v1::CandidateExplanation e = Explain(r, {Guide("other")}, g, in, 10, kEn);
+  EXPECT_FALSE(e.ranked());
+  EXPECT_EQ(e.rank(), 0);
+  ASSERT_EQ(e.failed_rules_size(), 1);
+  EXPECT_EQ(e.failed_rules(0), rule);
+  EXPECT_TRUE(Contains(e.text(), reasons[0])) << e.text();
+  EXPECT_TRUE(Contains(e.text(), "is not considered")) << e.text();
 }
 
 void ExpectFeasible(const v1::GuidanceRequest& r, const GuideState& g, const MatchInputs& in) {
-  EXPECT_TRUE(Violations(r, g, in).empty()) << Joined(Violations(r, g, in));
-  EXPECT_EQ(Rank(r, {g}, in, 10).size(), 1u);
+  EXPECT_TRUE(Violations(r, g, in, kEn).empty()) << Joined(Violations(r, g, in, kEn));
+  EXPECT_EQ(Rank(r, {g}, in, 10, kEn).size(), 1u);
 }
 
 const v1::ScoreFactor& Factor(const v1::Candidate& c, const std::string& name) {
@@ -143,31 +162,32 @@ TEST(GuideViolationsTest, BaselineIsFeasible) { ExpectFeasible(Request(), Guide(
 TEST(GuideViolationsTest, NoConsent) {
   v1::GuidanceRequest r = Request();
   r.set_consent_given(false);
-  ExpectExcluded(r, Guide(), Inputs(), "no consent given");
+  ExpectExcluded(r, Guide(), Inputs(), "no consent given", v1::ELIGIBILITY_RULE_CONSENT);
 }
 
 TEST(GuideViolationsTest, GuideNotActive) {
   GuideState g = Guide();
   g.guide.set_status(v1::GUIDE_STATUS_PAUSED);
-  ExpectExcluded(Request(), g, Inputs(), "guide paused");
+  ExpectExcluded(Request(), g, Inputs(), "guide paused", v1::ELIGIBILITY_RULE_INACTIVE);
   g.guide.set_status(v1::GUIDE_STATUS_LEFT);
-  ExpectExcluded(Request(), g, Inputs(), "guide has left");
+  ExpectExcluded(Request(), g, Inputs(), "guide has left", v1::ELIGIBILITY_RULE_INACTIVE);
   g.guide.set_status(v1::GUIDE_STATUS_UNSPECIFIED);
-  ExpectExcluded(Request(), g, Inputs(), "guide not active");
+  ExpectExcluded(Request(), g, Inputs(), "guide not active", v1::ELIGIBILITY_RULE_INACTIVE);
 }
 
 TEST(GuideViolationsTest, GuideArchived) {
   GuideState g = Guide();
   g.guide.set_state(helhed::common::v1::RESOURCE_STATE_ARCHIVED);
-  ExpectExcluded(Request(), g, Inputs(), "guide archived");
+  ExpectExcluded(Request(), g, Inputs(), "guide archived", v1::ELIGIBILITY_RULE_ARCHIVED);
 }
 
 TEST(GuideViolationsTest, NoCapacityLeft) {
   GuideState g = Guide();
   g.load = 3;
-  ExpectExcluded(Request(), g, Inputs(), "no capacity left (3 of 3 in use)");
+  ExpectExcluded(Request(), g, Inputs(), "no capacity left (3 of 3 in use)",
+                 v1::ELIGIBILITY_RULE_CAPACITY);
   g.load = 4;  // over capacity already
-  ExpectExcluded(Request(), g, Inputs(), "no capacity left");
+  ExpectExcluded(Request(), g, Inputs(), "no capacity left", v1::ELIGIBILITY_RULE_CAPACITY);
   g.load = 2;
   ExpectFeasible(Request(), g, Inputs());
 }
@@ -176,44 +196,47 @@ TEST(GuideViolationsTest, TrainingValidOnToday) {
   GuideState g = Guide();
   v1::GuideTraining* t = g.guide.mutable_trainings(0);
   *t->mutable_valid_until() = MakeDate(2026, 4, 30);
-  ExpectExcluded(Request(), g, Inputs(), "no training valid on 2026-05-01");
+  ExpectExcluded(Request(), g, Inputs(), "no training valid on 2026-05-01",
+                 v1::ELIGIBILITY_RULE_TRAINING);
   *t->mutable_valid_until() = MakeDate(2026, 5, 1);  // the last day counts
   ExpectFeasible(Request(), g, Inputs());
   t->clear_valid_until();
-  ExpectExcluded(Request(), g, Inputs(), "no training valid on 2026-05-01");
+  ExpectExcluded(Request(), g, Inputs(), "no training valid on 2026-05-01",
+                 v1::ELIGIBILITY_RULE_TRAINING);
   // Not yet completed.
   *t->mutable_valid_until() = MakeDate(2029, 1, 1);
   *t->mutable_completed_date() = MakeDate(2026, 5, 2);
-  ExpectExcluded(Request(), g, Inputs(), "no training valid on 2026-05-01");
+  ExpectExcluded(Request(), g, Inputs(), "no training valid on 2026-05-01",
+                 v1::ELIGIBILITY_RULE_TRAINING);
   // One valid training among expired ones is enough.
   v1::GuideTraining* other = g.guide.add_trainings();
   *other->mutable_completed_date() = MakeDate(2025, 1, 1);
   *other->mutable_valid_until() = MakeDate(2026, 12, 31);
   ExpectFeasible(Request(), g, Inputs());
   g.guide.clear_trainings();
-  ExpectExcluded(Request(), g, Inputs(), "no training");
+  ExpectExcluded(Request(), g, Inputs(), "no training", v1::ELIGIBILITY_RULE_TRAINING);
 }
 
 TEST(GuideViolationsTest, Language) {
   v1::GuidanceRequest r = Request();
   r.mutable_preferences()->set_language("ar");
-  ExpectExcluded(r, Guide(), Inputs(), "does not speak ar");
+  ExpectExcluded(r, Guide(), Inputs(), "does not speak ar", v1::ELIGIBILITY_RULE_LANGUAGE);
   r.mutable_preferences()->set_language("EN");  // ASCII case ignored
   ExpectFeasible(r, Guide(), Inputs());
   // Danish by default.
   GuideState g = Guide();
   g.guide.clear_languages();
   g.guide.add_languages("en");
-  ExpectExcluded(Request(), g, Inputs(), "does not speak da");
+  ExpectExcluded(Request(), g, Inputs(), "does not speak da", v1::ELIGIBILITY_RULE_LANGUAGE);
 }
 
 TEST(GuideViolationsTest, PreferredSetting) {
   v1::GuidanceRequest r = Request();
   r.mutable_preferences()->set_setting(v1::SETTING_JOB_CENTRE);
-  ExpectExcluded(r, Guide(), Inputs(), "does not work in job centre");
+  ExpectExcluded(r, Guide(), Inputs(), "does not work in job centre", v1::ELIGIBILITY_RULE_SETTING);
   // The must-have asks for the same: still one reason.
   r.add_must_haves(v1::MUST_HAVE_SETTING);
-  ExpectExcluded(r, Guide(), Inputs(), "does not work in job centre");
+  ExpectExcluded(r, Guide(), Inputs(), "does not work in job centre", v1::ELIGIBILITY_RULE_SETTING);
   r.mutable_preferences()->set_setting(v1::SETTING_DISABILITY_SERVICES);
   ExpectFeasible(r, Guide(), Inputs());
   // Without a preferred setting the must-have asks for nothing.
@@ -226,7 +249,8 @@ TEST(GuideViolationsTest, MustHaveGender) {
   r.mutable_preferences()->set_gender(v1::GENDER_MALE);
   ExpectFeasible(r, Guide(), Inputs());  // a preference only
   r.add_must_haves(v1::MUST_HAVE_GENDER);
-  ExpectExcluded(r, Guide(), Inputs(), "not the required gender (male)");
+  ExpectExcluded(r, Guide(), Inputs(), "not the required gender (male)",
+                 v1::ELIGIBILITY_RULE_GENDER);
   r.mutable_preferences()->set_gender(v1::GENDER_FEMALE);
   ExpectFeasible(r, Guide(), Inputs());
   r.mutable_preferences()->clear_gender();
@@ -238,7 +262,8 @@ TEST(GuideViolationsTest, MustHaveAgeBand) {
   r.mutable_preferences()->set_age_band(v1::AGE_BAND_67_PLUS);
   ExpectFeasible(r, Guide(), Inputs());
   r.add_must_haves(v1::MUST_HAVE_AGE_BAND);
-  ExpectExcluded(r, Guide(), Inputs(), "not the required age band (67+)");
+  ExpectExcluded(r, Guide(), Inputs(), "not the required age band (67 years and over)",
+                 v1::ELIGIBILITY_RULE_AGE_BAND);
   r.mutable_preferences()->set_age_band(v1::AGE_BAND_30_49);
   ExpectFeasible(r, Guide(), Inputs());
 }
@@ -249,7 +274,8 @@ TEST(GuideViolationsTest, MustHaveSharedExperience) {
   r.add_situation(v1::EXPERIENCE_TAG_HOMELESSNESS);
   ExpectFeasible(r, Guide(), Inputs());
   r.add_must_haves(v1::MUST_HAVE_SHARED_EXPERIENCE);
-  ExpectExcluded(r, Guide(), Inputs(), "no experience in common with the situation");
+  ExpectExcluded(r, Guide(), Inputs(), "no experience in common with the situation",
+                 v1::ELIGIBILITY_RULE_SHARED_EXPERIENCE);
   r.add_situation(v1::EXPERIENCE_TAG_AUTISM);
   ExpectFeasible(r, Guide(), Inputs());
 }
@@ -260,18 +286,21 @@ TEST(GuideViolationsTest, DeclinedBefore) {
   in.declined_pairs.insert({"r2", "g1"});
   ExpectFeasible(Request("r1"), Guide("g1"), in);
   in.declined_pairs.insert({"r1", "g1"});
-  ExpectExcluded(Request("r1"), Guide("g1"), in, "declined this request before");
+  ExpectExcluded(Request("r1"), Guide("g1"), in, "declined this request before",
+                 v1::ELIGIBILITY_RULE_DECLINED);
 }
 
 TEST(GuideViolationsTest, TravelDistance) {
   v1::GuidanceRequest r = Request();
   *r.mutable_location() = NorthOfRanders(25);
-  ExpectExcluded(r, Guide(), Inputs(), "too far: 25 km (travels up to 20 km)");
+  ExpectExcluded(r, Guide(), Inputs(), "too far: 25 km (travels up to 20 km)",
+                 v1::ELIGIBILITY_RULE_DISTANCE);
   *r.mutable_location() = NorthOfRanders(19.9);
   ExpectFeasible(r, Guide(), Inputs());
   GuideState g = Guide();
   g.guide.set_max_travel_km(10);
-  ExpectExcluded(r, g, Inputs(), "too far: 19.9 km (travels up to 10 km)");
+  ExpectExcluded(r, g, Inputs(), "too far: 19.9 km (travels up to 10 km)",
+                 v1::ELIGIBILITY_RULE_DISTANCE);
   g.guide.set_max_travel_km(30);
   *r.mutable_location() = NorthOfRanders(25);
   ExpectFeasible(r, g, Inputs());
@@ -296,7 +325,7 @@ TEST(GuideViolationsTest, EveryFailingRuleReported) {
   g.load = 3;
   MatchInputs in = Inputs();
   in.declined_pairs.insert({"r1", "g1"});
-  const std::vector<std::string> reasons = Violations(r, g, in);
+  const std::vector<std::string> reasons = Violations(r, g, in, kEn);
   ASSERT_EQ(reasons.size(), 6u) << Joined(reasons);
   EXPECT_EQ(reasons[0], "no consent given");
   EXPECT_EQ(reasons[1], "guide paused");
@@ -304,13 +333,20 @@ TEST(GuideViolationsTest, EveryFailingRuleReported) {
   EXPECT_EQ(reasons[3], "does not speak so");
   EXPECT_EQ(reasons[4], "declined this request before");
   EXPECT_TRUE(Contains(reasons[5], "too far: 50 km"));
+  // The explanation lists the same rules, in the same order.
+  const v1::CandidateExplanation e = Explain(r, {}, g, in, 10, kEn);
+  EXPECT_THAT(e.failed_rules(),
+              ElementsAre(v1::ELIGIBILITY_RULE_CONSENT, v1::ELIGIBILITY_RULE_INACTIVE,
+                          v1::ELIGIBILITY_RULE_CAPACITY, v1::ELIGIBILITY_RULE_LANGUAGE,
+                          v1::ELIGIBILITY_RULE_DECLINED, v1::ELIGIBILITY_RULE_DISTANCE));
+  EXPECT_EQ(e.text(), absl::StrCat("Guide g1 is not considered: ", Joined(reasons, "; "), "."));
 }
 
 // ---------------------------------------------------------------------------
 // Score.
 
 TEST(GuideScoreTest, BaselineFactors) {
-  const v1::Candidate c = Score(Request(), Guide());
+  const v1::Candidate c = Score(Request(), Guide(), kEn);
   EXPECT_EQ(c.guide_id(), "g1");
   EXPECT_EQ(c.display_name(), "Guide g1");
   EXPECT_EQ(c.load(), 0);
@@ -350,7 +386,7 @@ TEST(GuideScoreTest, Experience) {
   add(v1::EXPERIENCE_TAG_HOMELESSNESS, 10);   // not in the situation
   v1::GuidanceRequest r = Request();
   r.add_situation(v1::EXPERIENCE_TAG_MENTAL_ILLNESS);
-  const v1::ScoreFactor f = Factor(Score(r, g), "experience");
+  const v1::ScoreFactor f = Factor(Score(r, g, kEn), "experience");
   EXPECT_DOUBLE_EQ(f.points(), 30 + 10 + 30);
   EXPECT_TRUE(Contains(f.reason(), "shares 2 experiences")) << f.reason();
   EXPECT_TRUE(Contains(f.reason(), "autism (2 years ago)")) << f.reason();
@@ -359,46 +395,46 @@ TEST(GuideScoreTest, Experience) {
   // Capped at 90: three shared, all lived through, would be 120.
   g.guide.mutable_experiences(1)->set_years_ago(3);
   r.add_situation(v1::EXPERIENCE_TAG_HOMELESSNESS);
-  const v1::ScoreFactor capped = Factor(Score(r, g), "experience");
+  const v1::ScoreFactor capped = Factor(Score(r, g, kEn), "experience");
   EXPECT_DOUBLE_EQ(capped.points(), 90);
   EXPECT_TRUE(Contains(capped.reason(), "counted up to 90")) << capped.reason();
 
   r.clear_situation();
   r.add_situation(v1::EXPERIENCE_TAG_ADHD);
-  const v1::ScoreFactor none = Factor(Score(r, g), "experience");
+  const v1::ScoreFactor none = Factor(Score(r, g, kEn), "experience");
   EXPECT_DOUBLE_EQ(none.points(), 0);
   EXPECT_EQ(none.reason(), "no experience in common with the situation");
 }
 
 TEST(GuideScoreTest, LifePhase) {
   v1::GuidanceRequest r = Request();
-  EXPECT_DOUBLE_EQ(Factor(Score(r, Guide()), "life_phase").points(), 20);
+  EXPECT_DOUBLE_EQ(Factor(Score(r, Guide(), kEn), "life_phase").points(), 20);
   r.set_life_phase(v1::LIFE_PHASE_SENIOR_LIFE);
-  const v1::ScoreFactor f = Factor(Score(r, Guide()), "life_phase");
+  const v1::ScoreFactor f = Factor(Score(r, Guide(), kEn), "life_phase");
   EXPECT_DOUBLE_EQ(f.points(), 0);
   EXPECT_EQ(f.reason(), "does not know the life phase senior life");
   r.clear_life_phase();
-  EXPECT_DOUBLE_EQ(Factor(Score(r, Guide()), "life_phase").points(), 0);
+  EXPECT_DOUBLE_EQ(Factor(Score(r, Guide(), kEn), "life_phase").points(), 0);
 }
 
 TEST(GuideScoreTest, Distance) {
   v1::GuidanceRequest r = Request();
   *r.mutable_location() = NorthOfRanders(10);
-  const v1::ScoreFactor half = Factor(Score(r, Guide()), "distance");
+  const v1::ScoreFactor half = Factor(Score(r, Guide(), kEn), "distance");
   EXPECT_NEAR(half.points(), 7.5, 1e-6);
   EXPECT_EQ(half.reason(), "10 km from home (travels up to 20 km)");
   GuideState far = Guide();
   far.guide.set_max_travel_km(40);
-  EXPECT_NEAR(Factor(Score(r, far), "distance").points(), 11.25, 1e-6);
+  EXPECT_NEAR(Factor(Score(r, far, kEn), "distance").points(), 11.25, 1e-6);
   *r.mutable_location() = NorthOfRanders(20);
-  EXPECT_NEAR(Factor(Score(r, Guide()), "distance").points(), 0, 1e-6);
+  EXPECT_NEAR(Factor(Score(r, Guide(), kEn), "distance").points(), 0, 1e-6);
   // Same postcode without coordinates: as 0 km.
   r.clear_location();
-  const v1::ScoreFactor same = Factor(Score(r, Guide()), "distance");
+  const v1::ScoreFactor same = Factor(Score(r, Guide(), kEn), "distance");
   EXPECT_DOUBLE_EQ(same.points(), 15);
   EXPECT_EQ(same.reason(), "lives in the same postcode (8900)");
   r.set_postcode("8920");
-  const v1::ScoreFactor unknown = Factor(Score(r, Guide()), "distance");
+  const v1::ScoreFactor unknown = Factor(Score(r, Guide(), kEn), "distance");
   EXPECT_DOUBLE_EQ(unknown.points(), 0);
   EXPECT_TRUE(Contains(unknown.reason(), "unknown")) << unknown.reason();
 }
@@ -407,13 +443,13 @@ TEST(GuideScoreTest, AgeAndGender) {
   v1::GuidanceRequest r = Request();
   r.mutable_preferences()->set_age_band(v1::AGE_BAND_30_49);
   r.mutable_preferences()->set_gender(v1::GENDER_FEMALE);
-  v1::Candidate c = Score(r, Guide());
+  v1::Candidate c = Score(r, Guide(), kEn);
   EXPECT_DOUBLE_EQ(Factor(c, "age").points(), 10);
   EXPECT_DOUBLE_EQ(Factor(c, "gender").points(), 10);
   EXPECT_DOUBLE_EQ(c.score(), 100);
   r.mutable_preferences()->set_age_band(v1::AGE_BAND_18_29);
   r.mutable_preferences()->set_gender(v1::GENDER_MALE);
-  c = Score(r, Guide());
+  c = Score(r, Guide(), kEn);
   EXPECT_DOUBLE_EQ(Factor(c, "age").points(), 0);
   EXPECT_DOUBLE_EQ(Factor(c, "gender").points(), 0);
   EXPECT_EQ(Factor(c, "gender").reason(), "not the preferred gender (male)");
@@ -421,12 +457,12 @@ TEST(GuideScoreTest, AgeAndGender) {
 
 TEST(GuideScoreTest, Availability) {
   GuideState g = Guide();
-  EXPECT_DOUBLE_EQ(Factor(Score(Request(), g), "availability").points(), 5);
+  EXPECT_DOUBLE_EQ(Factor(Score(Request(), g, kEn), "availability").points(), 5);
   g.guide.clear_available_days();
   g.guide.add_available_days(v1::WEEKDAY_MONDAY);
   g.guide.add_available_days(v1::WEEKDAY_MONDAY);  // counted once
   g.guide.add_available_days(v1::WEEKDAY_TUESDAY);
-  const v1::ScoreFactor f = Factor(Score(Request(), g), "availability");
+  const v1::ScoreFactor f = Factor(Score(Request(), g, kEn), "availability");
   EXPECT_DOUBLE_EQ(f.points(), 0);
   EXPECT_TRUE(Contains(f.reason(), "available on 2 days")) << f.reason();
 }
@@ -434,11 +470,13 @@ TEST(GuideScoreTest, Availability) {
 TEST(GuideScoreTest, Load) {
   GuideState g = Guide();
   g.load = 2;
-  const v1::Candidate c = Score(Request(), g);
+  const v1::Candidate c = Score(Request(), g, kEn);
   EXPECT_DOUBLE_EQ(Factor(c, "load").points(), -10);
   EXPECT_TRUE(Contains(Factor(c, "load").reason(), "2 active matches"));
   EXPECT_EQ(c.load(), 2);
   EXPECT_DOUBLE_EQ(c.score(), 70);
+  // No load is 0 points, not -0 (which a client prints as "-0").
+  EXPECT_FALSE(std::signbit(Factor(Score(Request(), Guide(), kEn), "load").points()));
 }
 
 // ---------------------------------------------------------------------------
@@ -460,7 +498,7 @@ TEST(GuideRankTest, OrderTiesAndLimit) {
   v1::GuidanceRequest r = Request();
   r.mutable_preferences()->set_age_band(v1::AGE_BAND_18_29);
 
-  const std::vector<v1::Candidate> all = Rank(r, guides, Inputs(), 10);
+  const std::vector<v1::Candidate> all = Rank(r, guides, Inputs(), 10, kEn);
   std::vector<std::string> ids;
   for (const v1::Candidate& c : all) {
     ids.push_back(c.guide_id());
@@ -470,20 +508,20 @@ TEST(GuideRankTest, OrderTiesAndLimit) {
   for (const v1::Candidate& c : all) {
     for (const GuideState& g : guides) {
       if (g.guide.id() == c.guide_id()) {
-        const v1::Candidate alone = Score(r, g);
+        const v1::Candidate alone = Score(r, g, kEn);
         EXPECT_DOUBLE_EQ(c.score(), alone.score());
         EXPECT_EQ(c.SerializeAsString(), alone.SerializeAsString());
       }
     }
   }
-  const std::vector<v1::Candidate> two = Rank(r, guides, Inputs(), 2);
+  const std::vector<v1::Candidate> two = Rank(r, guides, Inputs(), 2, kEn);
   ASSERT_EQ(two.size(), 2u);
   EXPECT_EQ(two[0].guide_id(), "a");
   EXPECT_EQ(two[1].guide_id(), "c");
-  EXPECT_TRUE(Rank(r, guides, Inputs(), 0).empty());
-  EXPECT_TRUE(Rank(r, {}, Inputs(), 10).empty());
+  EXPECT_TRUE(Rank(r, guides, Inputs(), 0, kEn).empty());
+  EXPECT_TRUE(Rank(r, {}, Inputs(), 10, kEn).empty());
   r.set_consent_given(false);
-  EXPECT_TRUE(Rank(r, guides, Inputs(), 10).empty());
+  EXPECT_TRUE(Rank(r, guides, Inputs(), 10, kEn).empty());
 }
 
 // ---------------------------------------------------------------------------
@@ -638,9 +676,9 @@ struct Table {
     score.assign(n, std::vector<double>(m, 0));
     for (int i = 0; i < n; ++i) {
       for (int j = 0; j < m; ++j) {
-        feasible[i][j] = Violations(c.requests[i], c.guides[j], c.in).empty();
+        feasible[i][j] = Violations(c.requests[i], c.guides[j], c.in, kEn).empty();
         if (feasible[i][j]) {
-          score[i][j] = Score(c.requests[i], c.guides[j]).score();
+          score[i][j] = Score(c.requests[i], c.guides[j], kEn).score();
         }
       }
     }
@@ -913,13 +951,13 @@ TEST(GuideBatchTest, UrgencyBeatsScore) {
   urgent.add_situation(v1::EXPERIENCE_TAG_HOMELESSNESS);
   urgent.clear_life_phase();
   const std::vector<v1::GuidanceRequest> requests = {low, urgent};
-  ASSERT_GT(Score(low, guides[0]).score(), Score(urgent, guides[0]).score() + 50);
+  ASSERT_GT(Score(low, guides[0], kEn).score(), Score(urgent, guides[0], kEn).score() + 50);
   for (const BatchResult& res :
        {AssignExact(requests, guides, Inputs()), AssignGreedy(requests, guides, Inputs())}) {
     ASSERT_EQ(res.assignments.size(), 1u);
     EXPECT_EQ(res.assignments[0], std::make_pair(1, 0));
     EXPECT_EQ(res.unassigned, std::vector<int>{0});
-    EXPECT_DOUBLE_EQ(res.total_score, Score(urgent, guides[0]).score());
+    EXPECT_DOUBLE_EQ(res.total_score, Score(urgent, guides[0], kEn).score());
   }
 }
 
@@ -941,10 +979,10 @@ TEST(GuideBatchTest, GreedyStrictlyWorse) {
   r2.mutable_create_time()->set_seconds(200);
   r2.add_situation(v1::EXPERIENCE_TAG_ADHD);
   const std::vector<v1::GuidanceRequest> requests = {r1, r2};
-  ASSERT_DOUBLE_EQ(Score(r1, guides[0]).score(), 80);
-  ASSERT_DOUBLE_EQ(Score(r1, guides[1]).score(), 70);
-  ASSERT_DOUBLE_EQ(Score(r2, guides[0]).score(), 120);
-  ASSERT_DOUBLE_EQ(Score(r2, guides[1]).score(), 70);
+  ASSERT_DOUBLE_EQ(Score(r1, guides[0], kEn).score(), 80);
+  ASSERT_DOUBLE_EQ(Score(r1, guides[1], kEn).score(), 70);
+  ASSERT_DOUBLE_EQ(Score(r2, guides[0], kEn).score(), 120);
+  ASSERT_DOUBLE_EQ(Score(r2, guides[1], kEn).score(), 70);
 
   const BatchResult greedy = AssignGreedy(requests, guides, Inputs());
   const BatchResult exact = AssignExact(requests, guides, Inputs());
@@ -969,8 +1007,8 @@ TEST(GuideBatchTest, GreedyLeavesOutWhatExactPlaces) {
   r2.mutable_preferences()->set_gender(v1::GENDER_FEMALE);
   r2.add_must_haves(v1::MUST_HAVE_GENDER);
   const std::vector<v1::GuidanceRequest> requests = {r1, r2};
-  ASSERT_TRUE(Violations(r2, guides[0], Inputs()).empty());
-  ASSERT_FALSE(Violations(r2, guides[1], Inputs()).empty());
+  ASSERT_TRUE(Violations(r2, guides[0], Inputs(), kEn).empty());
+  ASSERT_FALSE(Violations(r2, guides[1], Inputs(), kEn).empty());
 
   const BatchResult greedy = AssignGreedy(requests, guides, Inputs());
   const BatchResult exact = AssignExact(requests, guides, Inputs());
@@ -1023,6 +1061,155 @@ TEST(GuideBatchTest, DeclinedPairsAndLoadRespected) {
     // The batch scores with the load before it.
     EXPECT_DOUBLE_EQ(res.total_score, 70);
   }
+}
+
+}  // namespace
+}  // namespace helhed::guides
+
+namespace helhed::guides {
+namespace {
+
+// ---------------------------------------------------------------------------
+// Texts in Danish (the default) and English.
+
+TEST(GuideTextsTest, ReasonsInDanish) {
+  v1::GuidanceRequest r = Request();
+  *r.mutable_location() = NorthOfRanders(10);
+  r.mutable_preferences()->set_gender(v1::GENDER_MALE);
+  GuideState g = Guide();
+  g.load = 1;
+  const v1::Candidate c = Score(r, g, kDa);
+  EXPECT_EQ(Factor(c, "experience").reason(),
+            "deler 1 erfaring, 1 gennemlevet for mindst 2 år siden: autisme (5 år siden)");
+  EXPECT_EQ(Factor(c, "life_phase").reason(), "kender livsfasen fra ung til voksen");
+  EXPECT_EQ(Factor(c, "distance").reason(), "10 km hjemmefra (kører højst 20 km)");
+  EXPECT_EQ(Factor(c, "age").reason(), "intet ønske om aldersgruppe");
+  EXPECT_EQ(Factor(c, "gender").reason(), "ikke det ønskede køn (mand)");
+  EXPECT_EQ(Factor(c, "availability").reason(), "kan 3 dage om ugen");
+  EXPECT_EQ(Factor(c, "load").reason(), "1 aktivt forløb (kapacitet 3)");
+  // The same in English.
+  const v1::Candidate en = Score(r, g, kEn);
+  EXPECT_EQ(Factor(en, "experience").reason(),
+            "shares 1 experience, 1 lived through 2+ years ago: autism (5 years ago)");
+  EXPECT_EQ(Factor(en, "gender").reason(), "not the preferred gender (male)");
+  EXPECT_EQ(Factor(en, "load").reason(), "1 active match (capacity 3)");
+}
+
+TEST(GuideTextsTest, RulesInDanishWithDanishNumbers) {
+  v1::GuidanceRequest r = Request();
+  *r.mutable_location() = NorthOfRanders(19.94);
+  GuideState g = Guide();
+  g.guide.set_max_travel_km(10);
+  EXPECT_THAT(Violations(r, g, Inputs(), kDa),
+              ElementsAre("for langt væk: 19,9 km (kører højst 10 km)"));
+  g = Guide();
+  g.guide.mutable_trainings(0)->clear_valid_until();
+  EXPECT_THAT(Violations(Request(), g, Inputs(), kDa),
+              ElementsAre("ingen gyldig uddannelse den 01.05.2026"));
+  r = Request();
+  r.mutable_preferences()->set_setting(v1::SETTING_JOB_CENTRE);
+  EXPECT_THAT(Violations(r, Guide(), Inputs(), kDa),
+              ElementsAre("arbejder ikke inden for jobcenter"));
+  // The rules' own names, as proto options.
+  EXPECT_EQ(i18n::EnumName(kDa, v1::ELIGIBILITY_RULE_DISTANCE), "afstand");
+  EXPECT_EQ(i18n::EnumName(kEn, v1::ELIGIBILITY_RULE_DISTANCE), "distance");
+  EXPECT_EQ(i18n::EnumName(kDa, v1::ELIGIBILITY_RULE_TRAINING), "uddannelse");
+}
+
+TEST(GuideTextsTest, PointsRoundedInTexts) {
+  // 10.123 km: distance points 15 * (1 - 10.123 / 20) = 7.4077..., the km
+  // with one decimal.
+  v1::GuidanceRequest r = Request();
+  *r.mutable_location() = NorthOfRanders(10.123);
+  const v1::Candidate c = Score(r, Guide(), kDa);
+  EXPECT_EQ(Factor(c, "distance").reason(), "10,1 km hjemmefra (kører højst 20 km)");
+  EXPECT_EQ(Factor(Score(r, Guide(), kEn), "distance").reason(),
+            "10.1 km from home (travels up to 20 km)");
+}
+
+// ---------------------------------------------------------------------------
+// Explain: why a named guide is where they are, or not there.
+
+// Three feasible guides: g1 scores 80; g2 5 points less (load 1); g3 has
+// no experience in common (40 points less) and lives 10 km away.
+std::vector<GuideState> Three() {
+  std::vector<GuideState> guides = {Guide("g1"), Guide("g2"), Guide("g3")};
+  guides[1].load = 1;
+  guides[2].guide.clear_experiences();
+  *guides[2].guide.mutable_home_location() = NorthOfRanders(10);
+  return guides;
+}
+
+TEST(GuideExplainTest, IncludedCandidateIsRanked) {
+  const std::vector<GuideState> guides = Three();
+  const v1::CandidateExplanation e = Explain(Request(), guides, guides[1], Inputs(), 10, kEn);
+  EXPECT_TRUE(e.ranked());
+  EXPECT_EQ(e.rank(), 2);
+  EXPECT_DOUBLE_EQ(e.score(), 75);
+  EXPECT_EQ(e.gap(), 0);
+  EXPECT_EQ(e.failed_rules_size(), 0);
+  EXPECT_EQ(e.factors_size(), 7);
+  EXPECT_EQ(e.text(), "Guide g2 ranks 2 of 3 eligible guides with a score of 75.");
+  // The ranking agrees.
+  const std::vector<v1::Candidate> ranked = Rank(Request(), guides, Inputs(), 10, kEn);
+  ASSERT_EQ(ranked.size(), 3u);
+  EXPECT_EQ(ranked[1].guide_id(), "g2");
+  EXPECT_EQ(Explain(Request(), guides, guides[1], Inputs(), 10, kDa).text(),
+            "Guide g2 er nr. 2 af 3 egnede borgerguides med 75 point.");
+}
+
+TEST(GuideExplainTest, LowRankedCandidateGetsRankAndGap) {
+  const std::vector<GuideState> guides = Three();
+  // Only two listed: g3 is third, below g2 (75).
+  const v1::CandidateExplanation e = Explain(Request(), guides, guides[2], Inputs(), 2, kEn);
+  EXPECT_FALSE(e.ranked());
+  EXPECT_EQ(e.rank(), 3);
+  EXPECT_EQ(e.failed_rules_size(), 0);
+  // 0 (experience) + 20 + 7.5 (10 km of 20) + 5 = 32.5; the gap to g2: 42.5.
+  EXPECT_NEAR(e.score(), 32.5, 1e-9);
+  EXPECT_NEAR(e.gap(), 42.5, 1e-9);
+  EXPECT_EQ(e.text(),
+            "Guide g3 ranks 3 of 3 eligible guides with a score of 32.5, 42.5 points below "
+            "number 2, the last one listed. Fewer points than number 2 for experience (0 against "
+            "40), distance (7.5 against 15).");
+  const v1::CandidateExplanation da = Explain(Request(), guides, guides[2], Inputs(), 2, kDa);
+  EXPECT_EQ(da.text(),
+            "Guide g3 er nr. 3 af 3 egnede borgerguides med 32,5 point, 42,5 point under nr. 2, "
+            "som er den sidste på listen. Færre point end nr. 2 for erfaring (0 mod 40), afstand "
+            "(7,5 mod 15).");
+}
+
+TEST(GuideExplainTest, TieBrokenByIdHasNoGap) {
+  const std::vector<GuideState> guides = {Guide("g1"), Guide("g2")};
+  const v1::CandidateExplanation e = Explain(Request(), guides, guides[1], Inputs(), 1, kEn);
+  EXPECT_FALSE(e.ranked());
+  EXPECT_EQ(e.rank(), 2);
+  EXPECT_EQ(e.gap(), 0);
+  EXPECT_TRUE(Contains(e.text(), "the same as number 1")) << e.text();
+}
+
+TEST(GuideExplainTest, GuideOutsideThePoolIsRankedAmongIt) {
+  // The named guide replaces one with the same id and counts once.
+  std::vector<GuideState> guides = Three();
+  const GuideState better = Guide("g3");  // as g1 now: 80 points, no load
+  const v1::CandidateExplanation e = Explain(Request(), guides, better, Inputs(), 10, kEn);
+  EXPECT_TRUE(e.ranked());
+  EXPECT_EQ(e.rank(), 2);  // ties g1 at 80; g1 first by id
+  EXPECT_DOUBLE_EQ(e.score(), 80);
+  EXPECT_TRUE(Contains(e.text(), "ranks 2 of 3 eligible")) << e.text();
+}
+
+TEST(GuideExplainTest, ExcludedInDanish) {
+  v1::GuidanceRequest r = Request();
+  *r.mutable_location() = NorthOfRanders(25);
+  const v1::CandidateExplanation e = Explain(r, Three(), Guide("g9"), Inputs(), 10, kDa);
+  EXPECT_FALSE(e.ranked());
+  EXPECT_EQ(e.rank(), 0);
+  EXPECT_EQ(e.score(), 0);
+  EXPECT_THAT(e.failed_rules(), ElementsAre(v1::ELIGIBILITY_RULE_DISTANCE));
+  EXPECT_EQ(e.text(),
+            "Guide g9 kommer ikke i betragtning: for langt væk: 25 km (kører højst 20 km).");
+  EXPECT_EQ(e.factors_size(), 0);
 }
 
 }  // namespace

@@ -18,6 +18,10 @@ namespace {
 
 namespace v1 = ::helhed::housing::v1;
 
+// Messages asserted in English (asked for) and, where noted, in Danish.
+constexpr i18n::Language kEn = i18n::Language::kEnglish;
+constexpr i18n::Language kDa = i18n::Language::kDanish;
+
 std::vector<v1::OfferState> AllOfferStates() {
   std::vector<v1::OfferState> out;
   for (int s = v1::OfferState_MIN; s <= v1::OfferState_MAX; ++s) {
@@ -38,7 +42,7 @@ TEST(HousingOfferLifecycle, EveryPair) {
   int refused = 0;
   for (v1::OfferState from : AllOfferStates()) {
     for (v1::OfferState to : AllOfferStates()) {
-      const absl::Status s = CheckOfferTransition(from, to);
+      const absl::Status s = CheckOfferTransition(from, to, kEn);
       const std::string what = v1::OfferState_Name(from) + " -> " + v1::OfferState_Name(to);
       if (allowed.count({from, to}) > 0) {
         EXPECT_TRUE(s.ok()) << what << ": " << s;
@@ -54,18 +58,24 @@ TEST(HousingOfferLifecycle, EveryPair) {
 }
 
 TEST(HousingOfferLifecycle, MessageNamesBothStates) {
-  const absl::Status s = CheckOfferTransition(v1::OFFER_STATE_ACCEPTED, v1::OFFER_STATE_DECLINED);
+  const absl::Status s =
+      CheckOfferTransition(v1::OFFER_STATE_ACCEPTED, v1::OFFER_STATE_DECLINED, kEn);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(absl::StrContains(s.message(), "OFFER_STATE_ACCEPTED")) << s;
-  EXPECT_TRUE(absl::StrContains(s.message(), "OFFER_STATE_DECLINED")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "\"accepted\"")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "\"declined\"")) << s;
   EXPECT_TRUE(absl::StrContains(s.message(), "final")) << s;
 
-  const absl::Status stay = CheckOfferTransition(v1::OFFER_STATE_PENDING, v1::OFFER_STATE_PENDING);
+  const absl::Status stay =
+      CheckOfferTransition(v1::OFFER_STATE_PENDING, v1::OFFER_STATE_PENDING, kEn);
   EXPECT_EQ(stay.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(stay.message(), "an offer cannot go from OFFER_STATE_PENDING to OFFER_STATE_PENDING");
+  EXPECT_EQ(stay.message(), "an offer cannot go from \"pending\" to \"pending\"");
+
+  // Danish by default.
+  EXPECT_EQ(CheckOfferTransition(v1::OFFER_STATE_EXPIRED, v1::OFFER_STATE_ACCEPTED, kDa).message(),
+            "et tilbud kan ikke gå fra \"udløbet\" til \"accepteret\"; \"udløbet\" er endeligt");
 
   const absl::Status unknown =
-      CheckOfferTransition(static_cast<v1::OfferState>(17), v1::OFFER_STATE_ACCEPTED);
+      CheckOfferTransition(static_cast<v1::OfferState>(17), v1::OFFER_STATE_ACCEPTED, kEn);
   EXPECT_TRUE(absl::StrContains(unknown.message(), "17")) << unknown;
 }
 
@@ -73,7 +83,7 @@ TEST(HousingOfferLifecycle, FinalStatesGoNowhere) {
   for (v1::OfferState from : {v1::OFFER_STATE_ACCEPTED, v1::OFFER_STATE_DECLINED,
                               v1::OFFER_STATE_EXPIRED, v1::OFFER_STATE_WITHDRAWN}) {
     for (v1::OfferState to : AllOfferStates()) {
-      EXPECT_FALSE(CheckOfferTransition(from, to).ok())
+      EXPECT_FALSE(CheckOfferTransition(from, to, kEn).ok())
           << v1::OfferState_Name(from) << " -> " << v1::OfferState_Name(to);
     }
   }
@@ -108,7 +118,7 @@ TEST(HousingUnitAvailability, Table) {
       {static_cast<v1::UnitStatus>(9), true, false},
   };
   for (const auto& c : cases) {
-    const absl::Status s = CheckAvailabilityChange(c.from, c.available);
+    const absl::Status s = CheckAvailabilityChange(c.from, c.available, kEn);
     const std::string what = v1::UnitStatus_Name(c.from) + (c.available ? " +" : " -");
     if (c.ok) {
       EXPECT_TRUE(s.ok()) << what << ": " << s;
@@ -120,10 +130,14 @@ TEST(HousingUnitAvailability, Table) {
 }
 
 TEST(HousingUnitAvailability, MessagesNameTheStatus) {
-  EXPECT_TRUE(absl::StrContains(CheckAvailabilityChange(v1::UNIT_STATUS_OFFERED, false).message(),
-                                "UNIT_STATUS_OFFERED"));
-  EXPECT_TRUE(absl::StrContains(CheckAvailabilityChange(v1::UNIT_STATUS_OCCUPIED, true).message(),
-                                "UNIT_STATUS_OCCUPIED"));
+  EXPECT_TRUE(
+      absl::StrContains(CheckAvailabilityChange(v1::UNIT_STATUS_OFFERED, false, kEn).message(),
+                        "the unit is offered"));
+  EXPECT_TRUE(
+      absl::StrContains(CheckAvailabilityChange(v1::UNIT_STATUS_OCCUPIED, true, kEn).message(),
+                        "the unit is occupied"));
+  EXPECT_EQ(CheckAvailabilityChange(v1::UNIT_STATUS_OCCUPIED, true, kDa).message(),
+            "boligen er beboet; afslut lejemålet for at gøre den ledig igen");
 }
 
 }  // namespace

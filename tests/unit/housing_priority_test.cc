@@ -16,6 +16,11 @@
 namespace helhed::housing {
 namespace {
 
+// The parts' details are asserted in English (asked for) here and in
+// Danish, the default, in DanishDetailsAndPoints.
+constexpr i18n::Language kEn = i18n::Language::kEnglish;
+constexpr i18n::Language kDa = i18n::Language::kDanish;
+
 const absl::CivilDay kToday(2026, 6, 1);
 
 google::type::Date MakeDate(absl::CivilDay day) {
@@ -160,7 +165,7 @@ TEST(HousingPriority, FlagCountsOnceAndUnknownValuesAreIgnored) {
   app.set_situation(static_cast<v1::Situation>(1000));
   const PriorityScorer scorer(DefaultPriorityRule(), kToday);
   EXPECT_EQ(scorer.Total(app), 15);
-  EXPECT_EQ(scorer.Explain(app).total(), 15);
+  EXPECT_EQ(scorer.Explain(app, kEn).total(), 15);
 }
 
 TEST(HousingPriority, ExplainParts) {
@@ -168,19 +173,19 @@ TEST(HousingPriority, ExplainParts) {
       App(v1::SITUATION_SHELTER, 87,
           {v1::VULNERABILITY_FLAG_CHILDREN, v1::VULNERABILITY_FLAG_MENTAL_ILLNESS});
   const PriorityScorer scorer(DefaultPriorityRule(), kToday);
-  const v1::Priority p = scorer.Explain(app);
+  const v1::Priority p = scorer.Explain(app, kEn);
   ASSERT_EQ(p.parts_size(), 4);
   EXPECT_EQ(p.parts(0).kind(), "situation");
-  EXPECT_EQ(p.parts(0).detail(), "SITUATION_SHELTER");
+  EXPECT_EQ(p.parts(0).detail(), "in a shelter");
   EXPECT_EQ(p.parts(0).points(), 30);
   EXPECT_EQ(p.parts(1).kind(), "waiting");
   EXPECT_EQ(p.parts(1).detail(), "12 weeks since screening");
   EXPECT_DOUBLE_EQ(p.parts(1).points(), 87.0 / 7);
   EXPECT_EQ(p.parts(2).kind(), "flag");
-  EXPECT_EQ(p.parts(2).detail(), "VULNERABILITY_FLAG_CHILDREN");
+  EXPECT_EQ(p.parts(2).detail(), "has children");
   EXPECT_EQ(p.parts(2).points(), 10);
   EXPECT_EQ(p.parts(3).kind(), "flag");
-  EXPECT_EQ(p.parts(3).detail(), "VULNERABILITY_FLAG_MENTAL_ILLNESS");
+  EXPECT_EQ(p.parts(3).detail(), "mental illness");
   EXPECT_EQ(p.parts(3).points(), 10);
   EXPECT_EQ(p.waiting_days(), 87);
   double sum = 0;
@@ -193,13 +198,13 @@ TEST(HousingPriority, ExplainParts) {
 
 TEST(HousingPriority, ExplainWaitingCappedAndSingularWeek) {
   const PriorityScorer scorer(DefaultPriorityRule(), kToday);
-  const v1::Priority capped = scorer.Explain(App(v1::SITUATION_STREET, 400));
+  const v1::Priority capped = scorer.Explain(App(v1::SITUATION_STREET, 400), kEn);
   ASSERT_EQ(capped.parts_size(), 2);
   EXPECT_EQ(capped.parts(1).detail(), "57 weeks since screening");
   EXPECT_EQ(capped.parts(1).points(), 52);
   EXPECT_EQ(capped.waiting_days(), 400);
   EXPECT_EQ(capped.total(), 92);
-  EXPECT_EQ(scorer.Explain(App(v1::SITUATION_STREET, 9)).parts(1).detail(),
+  EXPECT_EQ(scorer.Explain(App(v1::SITUATION_STREET, 9), kEn).parts(1).detail(),
             "1 week since screening");
 }
 
@@ -213,12 +218,13 @@ TEST(HousingPriority, OnlyFlagsWithPointsAreParts) {
   const v1::Priority p =
       scorer.Explain(App(v1::SITUATION_STREET, 0,
                          {v1::VULNERABILITY_FLAG_CHILDREN, v1::VULNERABILITY_FLAG_YOUNG_ADULT,
-                          v1::VULNERABILITY_FLAG_VIOLENCE}));
+                          v1::VULNERABILITY_FLAG_VIOLENCE}),
+                     kEn);
   ASSERT_EQ(p.parts_size(), 3);
-  EXPECT_EQ(p.parts(0).detail(), "SITUATION_STREET");
+  EXPECT_EQ(p.parts(0).detail(), "on the street");
   EXPECT_EQ(p.parts(0).points(), 0);  // the rule gives the street nothing
   EXPECT_EQ(p.parts(2).kind(), "flag");
-  EXPECT_EQ(p.parts(2).detail(), "VULNERABILITY_FLAG_VIOLENCE");
+  EXPECT_EQ(p.parts(2).detail(), "violence");
   EXPECT_EQ(p.total(), 7);
 }
 
@@ -254,7 +260,7 @@ TEST(HousingPriority, EmptyRuleScoresZero) {
   const v1::Application app =
       App(v1::SITUATION_STREET, 300, {v1::VULNERABILITY_FLAG_DUAL_DIAGNOSIS});
   EXPECT_EQ(scorer.Total(app), 0);
-  const v1::Priority p = scorer.Explain(app);
+  const v1::Priority p = scorer.Explain(app, kEn);
   EXPECT_EQ(p.total(), 0);
   EXPECT_EQ(p.parts_size(), 2);  // situation and waiting, no flag
   EXPECT_EQ(p.waiting_days(), 300);
@@ -278,7 +284,7 @@ TEST(HousingPriority, NoWaitingWithoutOrAfterScreeningDate) {
   missing.clear_screening_date();
   EXPECT_EQ(scorer.WaitingDays(missing), 0);
   EXPECT_EQ(scorer.Total(missing), 40);
-  const v1::Priority p = scorer.Explain(missing);
+  const v1::Priority p = scorer.Explain(missing, kEn);
   ASSERT_EQ(p.parts_size(), 2);
   EXPECT_EQ(p.parts(1).kind(), "waiting");
   EXPECT_EQ(p.parts(1).points(), 0);
@@ -370,6 +376,28 @@ TEST(HousingPriority, ScorerIgnoresNonFinitePoints) {
   const double total = scorer.Total(App(v1::SITUATION_STREET, 70));
   EXPECT_TRUE(std::isfinite(total));
   EXPECT_EQ(total, 0);  // the cap counts as 0, so no waiting points
+}
+
+TEST(HousingPriority, DanishDetailsAndPoints) {
+  const PriorityScorer scorer(DefaultPriorityRule(), kToday);
+  const v1::Priority p = scorer.Explain(
+      App(v1::SITUATION_LEAVING_TREATMENT, 87, {v1::VULNERABILITY_FLAG_DUAL_DIAGNOSIS}), kDa);
+  ASSERT_EQ(p.parts_size(), 3);
+  EXPECT_EQ(p.parts(0).detail(), "på vej ud af behandling");
+  EXPECT_EQ(p.parts(1).detail(), "12 uger siden visitationen");
+  EXPECT_EQ(p.parts(2).detail(), "dobbeltdiagnose");
+  EXPECT_EQ(scorer.Explain(App(v1::SITUATION_STREET, 9), kDa).parts(1).detail(),
+            "1 uge siden visitationen");
+  v1::Application undated = App(v1::SITUATION_SHELTER, 0);
+  undated.clear_screening_date();
+  EXPECT_EQ(scorer.Explain(undated, kDa).parts(1).detail(), "ingen visitationsdato");
+  EXPECT_EQ(scorer.Explain(undated, kEn).parts(1).detail(), "no screening date");
+  // 87 / 7 = 12.43 waiting points: one decimal, the reader's decimal mark.
+  EXPECT_EQ(PointsText(kDa, p.parts(1).points()), "12,4 point");
+  EXPECT_EQ(PointsText(kEn, p.parts(1).points()), "12.4 points");
+  EXPECT_EQ(PointsText(kEn, 1), "1 point");
+  EXPECT_EQ(PointsText(kDa, 1234.5), "1.234,5 point");
+  EXPECT_EQ(PointsText(kDa, -0.01), "0 point");  // never "-0"
 }
 
 }  // namespace

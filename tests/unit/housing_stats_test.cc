@@ -133,8 +133,9 @@ TEST(HousingStatsTest, VacantUnitsPerTypeWithMeanAndMaxDays) {
   // vacant_since later today (clock skew): 0 days, never negative.
   units.push_back(Vacant(v1::UNIT_TYPE_SHELTER_110, absl::CivilSecond(2025, 6, 15, 18, 0, 0)));
   units.push_back(Vacant(v1::UNIT_TYPE_HOUSING_FIRST, absl::CivilSecond(2025, 6, 5, 13, 0, 0)));
-  // Yesterday late evening: one whole (calendar) day in UTC.
-  units.push_back(Vacant(v1::UNIT_TYPE_HOUSING_FIRST, absl::CivilSecond(2025, 6, 14, 23, 59, 0)));
+  // Yesterday late evening (23:59 Danish summer time): one whole (calendar)
+  // day in Denmark.
+  units.push_back(Vacant(v1::UNIT_TYPE_HOUSING_FIRST, absl::CivilSecond(2025, 6, 14, 21, 59, 0)));
   // No vacant_since: 0 days.
   units.push_back(Unit(v1::UNIT_TYPE_HOUSING_FIRST, v1::UNIT_STATUS_AVAILABLE));
   // Not vacant: offered, occupied, out of use.
@@ -162,11 +163,12 @@ TEST(HousingStatsTest, VacantUnitsPerTypeWithMeanAndMaxDays) {
   EXPECT_EQ(s.vacant_units(1).max_vacant_days(), 30);
 }
 
-TEST(HousingStatsTest, VacantDaysCountUtcDays) {
-  // 00:00 UTC today is 0 days; 23:59:59 UTC yesterday is 1 day.
+TEST(HousingStatsTest, VacantDaysCountDanishDays) {
+  // Danish days (summer time, UTC+2): 00:00 today in Copenhagen (22:00 UTC
+  // the day before) is 0 days; 23:59:59 yesterday in Copenhagen is 1 day.
   std::vector<v1::HousingUnit> units = {
-      Vacant(v1::UNIT_TYPE_LONG_TERM_108, absl::CivilSecond(2025, 6, 15, 0, 0, 0)),
-      Vacant(v1::UNIT_TYPE_LONG_TERM_108, absl::CivilSecond(2025, 6, 14, 23, 59, 59)),
+      Vacant(v1::UNIT_TYPE_LONG_TERM_108, absl::CivilSecond(2025, 6, 14, 22, 0, 0)),
+      Vacant(v1::UNIT_TYPE_LONG_TERM_108, absl::CivilSecond(2025, 6, 14, 21, 59, 59)),
   };
   const v1::HousingStats s = Compute(units, {}, {}, {});
   ASSERT_EQ(s.vacant_units_size(), 1);
@@ -209,12 +211,14 @@ TEST(HousingStatsTest, WaitingPerSituationForActiveAndOfferedApplications) {
   EXPECT_EQ(s.waiting(2).max_waiting_days(), 365);
 }
 
-TEST(HousingStatsTest, WaitingDaysUseTheUtcDayOfNow) {
-  // 23:30 UTC on 15 June is still 15 June: screened yesterday is 1 day.
+TEST(HousingStatsTest, WaitingDaysUseTheDanishDayOfNow) {
+  // 21:30 UTC on 15 June is 23:30 in Copenhagen, still 15 June: screened
+  // yesterday is 1 day. An hour later (22:30 UTC, still 15 June in UTC) it
+  // is 00:30 on 16 June in Copenhagen: 2 days.
   std::vector<v1::Application> apps = {
       App(v1::SITUATION_STREET, v1::APPLICATION_STATUS_ACTIVE, kToday - 1)};
   const absl::Time late =
-      absl::FromCivil(absl::CivilSecond(2025, 6, 15, 23, 30, 0), absl::UTCTimeZone());
+      absl::FromCivil(absl::CivilSecond(2025, 6, 15, 21, 30, 0), absl::UTCTimeZone());
   v1::HousingStats s = ComputeStats({}, apps, {}, {}, kTemporaryDays, late);
   ASSERT_EQ(s.waiting_size(), 1);
   EXPECT_EQ(s.waiting(0).max_waiting_days(), 1);
@@ -428,6 +432,56 @@ TEST(HousingStatsTest, ArchivedRecords) {
   EXPECT_EQ(t.vacant_units(0).max_vacant_days(), 165);  // 1 Jan to 15 Jun 2025
   ASSERT_EQ(t.waiting_size(), 1);
   EXPECT_EQ(t.waiting(0).max_waiting_days(), 50);
+}
+
+// The figures in words, Danish by default and English on request: counts
+// summed over types and situations, a weighted mean, a percentage as a
+// Dane reads it, and no names.
+TEST(HousingStatsSummary, DanishAndEnglish) {
+  v1::HousingStats s;
+  v1::VacantUnits* v = s.add_vacant_units();
+  v->set_unit_type(v1::UNIT_TYPE_HOUSING_FIRST);
+  v->set_count(2);
+  v = s.add_vacant_units();
+  v->set_unit_type(v1::UNIT_TYPE_SHELTER_110);
+  v->set_count(1);
+  v1::WaitingApplications* w = s.add_waiting();
+  w->set_situation(v1::SITUATION_STREET);
+  w->set_count(3);
+  w->set_mean_waiting_days(100);
+  w->set_max_waiting_days(1200);
+  w = s.add_waiting();
+  w->set_situation(v1::SITUATION_SHELTER);
+  w->set_count(1);
+  w->set_mean_waiting_days(20.4);
+  w->set_max_waiting_days(20);
+  s.set_long_stay_count(2);
+  v1::LongStay* stay = s.add_long_stays();
+  stay->set_citizen_id("citizen-named");
+  s.set_offers_pending(1);
+  s.set_offers_accepted(12);
+  s.set_offers_declined(3);
+  s.set_retention_cohort(7);
+  s.set_retained_12_months(6);
+  s.set_retention_rate(6.0 / 7);
+  const std::string da = StatsSummary(i18n::Language::kDanish, s, 90);
+  EXPECT_EQ(da,
+            "3 ledige boliger (Housing First-bolig: 2, §110 forsorgshjem: 1). 4 ansøgere venter, "
+            "i gennemsnit 80 dage og længst 1.200 dage. 2 har boet længere end 90 dage i et "
+            "midlertidigt tilbud (§107 eller §110-ophold). Tilbud: 1 afventer svar, 12 "
+            "accepteret, 3 afslået, 0 udløbet, 0 trukket tilbage. 86 % af dem, der flyttede i "
+            "egen bolig for mindst 12 måneder siden, boede der stadig efter 12 måneder (6 af 7).");
+  EXPECT_EQ(da.find("citizen-named"), std::string::npos);
+  EXPECT_EQ(StatsSummary(i18n::Language::kEnglish, s, 90),
+            "3 vacant units (Housing First flat: 2, §110 shelter: 1). 4 applicants are waiting, "
+            "on average 80 days and at most 1,200 days. 2 have stayed longer than 90 days in a "
+            "temporary place (§107 or §110). Offers: 1 pending, 12 accepted, 3 declined, 0 "
+            "expired, 0 withdrawn. 86% of those who moved into a home at least 12 months ago "
+            "still lived there after 12 months (6 of 7).");
+  EXPECT_EQ(StatsSummary(i18n::Language::kDanish, v1::HousingStats(), 90),
+            "Ingen ledige boliger. Ingen ansøgere venter. Tilbud: 0 afventer svar, 0 accepteret, "
+            "0 afslået, 0 udløbet, 0 trukket tilbage. Ingen er endnu flyttet i egen bolig for "
+            "mindst 12 måneder siden.");
 }
 
 }  // namespace

@@ -135,7 +135,7 @@ v1::MakeOfferRequest GoodMakeOffer() {
   r.set_unit_id("u-1");
   r.set_application_id("a_2");
   *r.mutable_deadline() = Ts(kNow + absl::Hours(24 * 14));
-  r.set_request_id("offer:u-1/a_2#1");
+  r.set_idempotency_key("offer:u-1/a_2#1");
   return r;
 }
 
@@ -222,7 +222,7 @@ TEST(HousingValidationTest, MinimalResourcesPass) {
   EXPECT_EQ(BadFields(WithdrawOffer, withdraw, ""), Fields{});
 
   v1::MakeOfferRequest offer = GoodMakeOffer();
-  offer.clear_request_id();
+  offer.clear_idempotency_key();
   EXPECT_EQ(BadFields(MakeOffer, offer, ""), Fields{});
 }
 
@@ -898,35 +898,35 @@ INSTANTIATE_TEST_SUITE_P(
                       [](v1::MakeOfferRequest& r) { r.mutable_deadline()->set_nanos(1000000000); },
                       {"deadline"}},
         MakeOfferCase{"RequestIdTooLong",
-                      [](v1::MakeOfferRequest& r) { r.set_request_id(Repeat("r", 129)); },
-                      {"request_id"}},
+                      [](v1::MakeOfferRequest& r) { r.set_idempotency_key(Repeat("r", 129)); },
+                      {"idempotency_key"}},
         MakeOfferCase{"RequestIdSpace",
-                      [](v1::MakeOfferRequest& r) { r.set_request_id("req 1"); },
-                      {"request_id"}},
+                      [](v1::MakeOfferRequest& r) { r.set_idempotency_key("req 1"); },
+                      {"idempotency_key"}},
         MakeOfferCase{"RequestIdControl",
-                      [](v1::MakeOfferRequest& r) { r.set_request_id("req\t1"); },
-                      {"request_id"}},
+                      [](v1::MakeOfferRequest& r) { r.set_idempotency_key("req\t1"); },
+                      {"idempotency_key"}},
         MakeOfferCase{"RequestIdNotAscii",
-                      [](v1::MakeOfferRequest& r) { r.set_request_id("forespørgsel"); },
-                      {"request_id"}}),
+                      [](v1::MakeOfferRequest& r) { r.set_idempotency_key("forespørgsel"); },
+                      {"idempotency_key"}}),
     CaseName<v1::MakeOfferRequest>);
 
 TEST(HousingValidationTest, MakeOfferBoundariesPass) {
   v1::MakeOfferRequest r = GoodMakeOffer();
   *r.mutable_deadline() = Ts(kNow + absl::Nanoseconds(1));
-  r.set_request_id(Repeat("r", 128));
+  r.set_idempotency_key(Repeat("r", 128));
   EXPECT_EQ(BadFields(MakeOffer, r, ""), Fields{});
   *r.mutable_deadline() = Ts(kNow + absl::Hours(24 * 60));
-  r.set_request_id("~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}");
+  r.set_idempotency_key("~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}");
   EXPECT_EQ(BadFields(MakeOffer, r, ""), Fields{});
 }
 
 TEST(HousingValidationTest, MakeOfferReportsEveryBadField) {
   v1::MakeOfferRequest r;
   r.set_application_id(" ");
-  r.set_request_id("a b");
+  r.set_idempotency_key("a b");
   EXPECT_EQ(BadFields(MakeOffer, r, ""),
-            (Fields{"application_id", "deadline", "request_id", "unit_id"}));
+            (Fields{"application_id", "deadline", "idempotency_key", "unit_id"}));
 }
 
 // ---------------------------------------------------------------------------

@@ -294,7 +294,7 @@ class PlansStoreTest : public ::testing::TestWithParam<Backend> {
     *req.mutable_progress()->mutable_update_date() = d;
     req.mutable_progress()->set_note(note);
     req.mutable_progress()->set_new_status(new_status);
-    req.set_request_id(request_id);
+    req.set_idempotency_key(request_id);
     v1::AddActivityProgressResponse resp;
     HELHED_RETURN_IF_ERROR(store_->AddProgress(muni, "caseworker-7", req, &resp));
     return resp;
@@ -307,7 +307,7 @@ class PlansStoreTest : public ::testing::TestWithParam<Backend> {
     req.set_indicator_id(indicator_id);
     *req.mutable_measurement()->mutable_value()->mutable_date() = d;
     req.mutable_measurement()->mutable_value()->set_value(value);
-    req.set_request_id(request_id);
+    req.set_idempotency_key(request_id);
     v1::RecordMeasurementResponse resp;
     HELHED_RETURN_IF_ERROR(store_->RecordMeasurement(kMuni, req, &resp));
     return resp;
@@ -321,7 +321,7 @@ class PlansStoreTest : public ::testing::TestWithParam<Backend> {
     *req.mutable_assessment()->mutable_assessment_date() = MakeDate(2024, 3, 1);
     req.mutable_assessment()->set_score(3);
     req.mutable_assessment()->set_outcome(outcome);
-    req.set_request_id(request_id);
+    req.set_idempotency_key(request_id);
     v1::AddAssessmentResponse resp;
     HELHED_RETURN_IF_ERROR(store_->AddAssessment(kMuni, req, &resp));
     return resp;
@@ -425,7 +425,7 @@ TEST_P(PlansStoreTest, InvalidResourceIsRejectedWithEveryField) {
   EXPECT_EQ(Sorted(BadFields(s)), Sorted({"plan.policy_id", "plan.title", "plan.period.end_year"}));
   v1::Policy policy_out;
   s = store_->Create(kMuni, NewPolicy("ok"), "has space", &policy_out);
-  EXPECT_EQ(BadFields(s), std::vector<std::string>{"request_id"});
+  EXPECT_EQ(BadFields(s), std::vector<std::string>{"idempotency_key"});
 }
 
 TEST_P(PlansStoreTest, GetUnknownIdIsNotFoundAndBadIdIsInvalid) {
@@ -746,7 +746,8 @@ TEST_P(PlansStoreTest, AnotherMunicipalitySeesNothing) {
   rr.set_plan_id(t.plan.id());
   rr.set_year(2024);
   v1::GetStatusReportResponse report;
-  EXPECT_EQ(store_->GetStatusReport(kOther, rr, &report).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetStatusReport(kOther, rr, i18n::Language::kDanish, &report).code(),
+            absl::StatusCode::kNotFound);
   v1::ListStaleItemsResponse stale;
   EXPECT_EQ(store_->ListStaleItems(kOther, t.plan.id(), 30, &stale).code(),
             absl::StatusCode::kNotFound);
@@ -1468,7 +1469,7 @@ TEST_P(PlansStoreTest, StatusReport) {
   req.set_year(2024);
   *req.mutable_as_of() = MakeDate(2024, 6, 30);
   v1::GetStatusReportResponse resp;
-  absl::Status s = store_->GetStatusReport(kMuni, req, &resp);
+  absl::Status s = store_->GetStatusReport(kMuni, req, i18n::Language::kEnglish, &resp);
   ASSERT_TRUE(s.ok()) << s;
   const v1::StatusReport& r = resp.report();
   EXPECT_EQ(r.plan_id(), t.plan.id());
@@ -1524,12 +1525,30 @@ TEST_P(PlansStoreTest, StatusReport) {
   EXPECT_NE(md.find("## Beskæftigelse (focus 2024)"), std::string::npos) << md;
   EXPECT_NE(md.find("Overdue:"), std::string::npos) << md;
   EXPECT_NE(md.find("**Flyttehjælp**, due 2024-03-01"), std::string::npos) << md;
-  EXPECT_NE(md.find("| Indikator | 10 (2023-01-01) | 20 (2026-12-31) | 15 (2024-03-31) | 50 % |"),
+  EXPECT_NE(md.find("| Indikator | 10 (2023-01-01) | up to 20 (2026-12-31) | 15 (2024-03-31) | "
+                    "50% (+5) | not yet |"),
             std::string::npos)
       << md;
   EXPECT_EQ(md.find("Anden plan"), std::string::npos) << md;
   EXPECT_EQ(md.find("Arkiveret"), std::string::npos) << md;
   EXPECT_EQ(md.find("Nedlagt"), std::string::npos) << md;
+
+  // The same report in Danish, the default language.
+  v1::GetStatusReportResponse da;
+  ASSERT_TRUE(store_->GetStatusReport(kMuni, req, i18n::Language::kDanish, &da).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(da.report(), resp.report()));
+  const std::string& dmd = da.markdown();
+  EXPECT_NE(dmd.find("# Årlig status 2024: Voksenhandicapplan"), std::string::npos) << dmd;
+  EXPECT_NE(dmd.find("Status på implementeringen af planen pr. 30. juni 2024."), std::string::npos)
+      << dmd;
+  EXPECT_NE(dmd.find("## Beskæftigelse (i fokus i 2024)"), std::string::npos) << dmd;
+  EXPECT_NE(dmd.find("Forsinket:"), std::string::npos) << dmd;
+  EXPECT_NE(dmd.find("**Flyttehjælp**, tidsfrist 01.03.2024 (planlagt)"), std::string::npos) << dmd;
+  EXPECT_NE(dmd.find("| Indikator | 10 (01.01.2023) | skal stige til 20 (31.12.2026) | "
+                     "15 (31.03.2024) | 50 % (+5) | endnu ikke nået |"),
+            std::string::npos)
+      << dmd;
+  EXPECT_EQ(dmd.find("Overdue"), std::string::npos) << dmd;
 }
 
 TEST_P(PlansStoreTest, StatusReportAsOfDefaultsFromTheClock) {
@@ -1542,25 +1561,25 @@ TEST_P(PlansStoreTest, StatusReportAsOfDefaultsFromTheClock) {
   req.set_year(2024);
   v1::GetStatusReportResponse resp;
   // 2024-03-01: not due yet.
-  ASSERT_TRUE(store_->GetStatusReport(kMuni, req, &resp).ok());
+  ASSERT_TRUE(store_->GetStatusReport(kMuni, req, i18n::Language::kEnglish, &resp).ok());
   EXPECT_EQ(resp.report().as_of().month(), 3);
   EXPECT_EQ(resp.report().initiative_areas(0).overdue_size(), 0);
   SetNow(Day(2024, 5, 2));
   resp.Clear();
-  ASSERT_TRUE(store_->GetStatusReport(kMuni, req, &resp).ok());
+  ASSERT_TRUE(store_->GetStatusReport(kMuni, req, i18n::Language::kEnglish, &resp).ok());
   EXPECT_EQ(resp.report().initiative_areas(0).overdue_size(), 1);
   // A past year is reported as of its last day.
   SetNow(Day(2026, 1, 10));
   req.set_year(2025);
   resp.Clear();
-  ASSERT_TRUE(store_->GetStatusReport(kMuni, req, &resp).ok());
+  ASSERT_TRUE(store_->GetStatusReport(kMuni, req, i18n::Language::kEnglish, &resp).ok());
   EXPECT_EQ(resp.report().as_of().year(), 2025);
   EXPECT_EQ(resp.report().as_of().month(), 12);
   EXPECT_EQ(resp.report().as_of().day(), 31);
 
   v1::GetStatusReportRequest bad;
   bad.set_plan_id(t.plan.id());
-  EXPECT_EQ(BadFields(store_->GetStatusReport(kMuni, bad, &resp)),
+  EXPECT_EQ(BadFields(store_->GetStatusReport(kMuni, bad, i18n::Language::kDanish, &resp)),
             std::vector<std::string>{"year"});
 }
 

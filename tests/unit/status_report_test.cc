@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/i18n/language.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 
@@ -15,6 +16,7 @@ namespace helhed::plans {
 namespace {
 
 using google::protobuf::util::TimeUtil;
+using i18n::Language;
 
 google::type::Date MakeDate(int y, int m, int d) {
   google::type::Date date;
@@ -287,38 +289,46 @@ TEST_F(StatusReportTest, MarkdownHasHeadingsCountsOverdueAndIndicatorRows) {
   in_.indicators = {MakeIndicator("up", v1::INDICATOR_DIRECTION_INCREASE, 10, 20, "a1")};
   in_.indicators[0].set_unit("%");
   in_.measurements["up"] = {MakeMeasurement(MakeDate(2024, 3, 1), 15)};
-  const std::string md = RenderMarkdown(BuildStatusReport(in_));
+  const std::string md = RenderMarkdown(BuildStatusReport(in_), in_, Language::kEnglish);
 
   EXPECT_NE(md.find("# Status report 2024: Voksenhandicapplan"), std::string::npos) << md;
-  EXPECT_NE(md.find("As of 2024-06-30."), std::string::npos) << md;
+  EXPECT_NE(md.find("Progress of the plan as of 30 June 2024."), std::string::npos) << md;
   EXPECT_NE(md.find("- Activities: 2"), std::string::npos) << md;
   EXPECT_NE(md.find("- Overdue activities: 1"), std::string::npos) << md;
+  EXPECT_NE(md.find("- Indicators at their target: 0 of 1"), std::string::npos) << md;
   EXPECT_NE(md.find("## Bolig\n"), std::string::npos) << md;
   EXPECT_NE(md.find("## Beskæftigelse (focus 2024)"), std::string::npos) << md;
   EXPECT_NE(md.find("Track: Engagement i dig"), std::string::npos) << md;
-  EXPECT_NE(md.find("in progress 1"), std::string::npos) << md;
-  EXPECT_NE(md.find("completed 1"), std::string::npos) << md;
+  EXPECT_NE(md.find("1 in progress"), std::string::npos) << md;
+  EXPECT_NE(md.find("1 completed"), std::string::npos) << md;
   EXPECT_NE(md.find("Overdue:"), std::string::npos) << md;
   EXPECT_NE(md.find("- **Flyttehjælp**, due 2024-02-01 (in progress)"), std::string::npos) << md;
   EXPECT_NE(md.find("Forsinket af byggeri"), std::string::npos) << md;  // newline flattened
-  EXPECT_NE(md.find("No activities."), std::string::npos) << md;        // area a2
-  EXPECT_NE(md.find("| Indicator | Baseline | Target | Latest | Progress | Status |"),
+  EXPECT_NE(md.find("(in progress, 1 update): "), std::string::npos) << md;
+  EXPECT_NE(md.find("No activities."), std::string::npos) << md;  // area a2
+  EXPECT_NE(md.find("| Indicator | Baseline | Target | Latest | Progress to target | Status |"),
             std::string::npos)
       << md;
-  EXPECT_NE(md.find("| Indicator up | 10 % (2022-01-01) | 20 % (2026-12-31) | 15 % (2024-03-01) "
-                    "| 50 % | not yet |"),
+  EXPECT_NE(md.find("| Indicator up | 10 % (2022-01-01) | up to 20 % (2026-12-31) | "
+                    "15 % (2024-03-01) | 50% (+5 %) | not yet |"),
             std::string::npos)
       << md;
 }
 
 TEST_F(StatusReportTest, MarkdownUnmeasuredIndicatorAndPlanIndicators) {
   in_.indicators = {MakeIndicator("p", v1::INDICATOR_DIRECTION_DECREASE, 9, 3)};
-  const std::string md = RenderMarkdown(BuildStatusReport(in_));
-  EXPECT_NE(md.find("## Indicators of the plan"), std::string::npos) << md;
-  EXPECT_NE(md.find("| Indicator p | 9 (2022-01-01) | 3 (2026-12-31) | no measurement | - | not "
-                    "measured |"),
+  const std::string en = RenderMarkdown(BuildStatusReport(in_), in_, Language::kEnglish);
+  EXPECT_NE(en.find("## Indicators of the plan"), std::string::npos) << en;
+  EXPECT_NE(en.find("| Indicator p | 9 (2022-01-01) | down to 3 (2026-12-31) | no measurement | - "
+                    "| not measured |"),
             std::string::npos)
-      << md;
+      << en;
+  const std::string da = RenderMarkdown(BuildStatusReport(in_), in_, Language::kDanish);
+  EXPECT_NE(da.find("## Planens indikatorer"), std::string::npos) << da;
+  EXPECT_NE(da.find("| Indicator p | 9 (01.01.2022) | skal falde til 3 (31.12.2026) | "
+                    "ingen måling | - | ikke målt |"),
+            std::string::npos)
+      << da;
 }
 
 TEST_F(StatusReportTest, PipesInTitlesAreEscaped) {
@@ -326,19 +336,165 @@ TEST_F(StatusReportTest, PipesInTitlesAreEscaped) {
   in_.indicators = {MakeIndicator("up", v1::INDICATOR_DIRECTION_INCREASE, 1.5, 2.25, "a1")};
   in_.indicators[0].set_title("Andel | procent\ni alt");
   in_.indicators[0].set_unit("a|b");
-  const std::string md = RenderMarkdown(BuildStatusReport(in_));
-  EXPECT_NE(md.find("## Bolig \\| Hjem"), std::string::npos) << md;
-  bool found_row = false;
-  for (absl::string_view line : absl::StrSplit(md, '\n')) {
-    if (line.find("Andel") != absl::string_view::npos) {
-      found_row = true;
-      // Seven column separators, the user's pipes escaped.
-      EXPECT_EQ(UnescapedPipes(std::string(line)), 7) << line;
-      EXPECT_NE(line.find("Andel \\| procent i alt"), absl::string_view::npos) << line;
-      EXPECT_NE(line.find("1.50 a\\|b"), absl::string_view::npos) << line;
+  in_.measurements["up"] = {MakeMeasurement(MakeDate(2024, 3, 1), 2)};
+  for (Language lang : {Language::kDanish, Language::kEnglish}) {
+    const std::string md = RenderMarkdown(BuildStatusReport(in_), in_, lang);
+    EXPECT_NE(md.find("## Bolig \\| Hjem"), std::string::npos) << md;
+    bool found_row = false;
+    for (absl::string_view line : absl::StrSplit(md, '\n')) {
+      if (line.find("Andel") != absl::string_view::npos) {
+        found_row = true;
+        // Seven column separators, the user's pipes escaped.
+        EXPECT_EQ(UnescapedPipes(std::string(line)), 7) << line;
+        EXPECT_NE(line.find("Andel \\| procent i alt"), absl::string_view::npos) << line;
+        EXPECT_NE(line.find(lang == Language::kDanish ? "1,5 a\\|b" : "1.5 a\\|b"),
+                  absl::string_view::npos)
+            << line;
+      }
     }
+    EXPECT_TRUE(found_row) << md;
   }
-  EXPECT_TRUE(found_row) << md;
+}
+
+// The Markdown in Danish, the default: headings, status words and enum
+// names as a Danish municipality writes them, figures with a decimal comma,
+// and no English left over from the English report.
+TEST_F(StatusReportTest, DanishMarkdownReadsAsAMunicipalStatus) {
+  in_.plan.set_title("Plan for udsatteområdet 2018-2021");
+  in_.plan.set_owner("Socialchefen og centerlederen for Center for Særlig Social Indsats");
+  in_.plan.add_target_groups(helhed::common::v1::TARGET_GROUP_SOCIALLY_VULNERABLE);
+  in_.plan.add_target_groups(helhed::common::v1::TARGET_GROUP_HOMELESSNESS);
+  in_.year = 2021;
+  in_.as_of = MakeDate(2021, 12, 31);
+  v1::InitiativeArea& housing = in_.areas[0];
+  housing.set_title("Fleksible og individuelle boligløsninger");
+  housing.add_target_groups(helhed::common::v1::TARGET_GROUP_HOMELESSNESS);
+  housing.add_target_groups(helhed::common::v1::TARGET_GROUP_YOUNG_ADULTS);
+  housing.add_life_areas(helhed::common::v1::LIFE_AREA_LIVE);
+  housing.add_life_areas(helhed::common::v1::LIFE_AREA_MASTER);
+  housing.set_responsible_unit("Center for Særlig Social Indsats");
+  in_.focus_area_ids = {"a1"};
+  v1::Activity late = MakeActivity("late", "a1", v1::ACTIVITY_STATUS_IN_PROGRESS);
+  late.set_title("Etablering af ACT-team");
+  late.set_responsible("Center for Særlig Social Indsats");
+  *late.mutable_due_date() = MakeDate(2021, 6, 30);
+  v1::Activity done = MakeActivity("done", "a1", v1::ACTIVITY_STATUS_COMPLETED);
+  v1::Activity paused = MakeActivity("paused", "a1", v1::ACTIVITY_STATUS_ON_HOLD);
+  in_.activities = {late, done, paused};
+  in_.progress["late"] = {MakeProgress(MakeDate(2021, 3, 1), "Teamet er bemandet."),
+                          MakeProgress(MakeDate(2021, 9, 1), "Første borgere visiteret.")};
+  // §110: should fall and has not moved (the "-0 %" case); §85: rose by a
+  // fraction; a large figure for thousands.
+  v1::Indicator forsorg =
+      MakeIndicator("forsorg", v1::INDICATOR_DIRECTION_DECREASE, 157, 130, "a1");
+  forsorg.set_title("Forsorgstilbud (§110)");
+  forsorg.set_unit("borgere");
+  v1::Indicator stoette = MakeIndicator("stoette", v1::INDICATOR_DIRECTION_INCREASE, 105, 120);
+  stoette.set_title("Bostøtte (§85), timetakst");
+  stoette.set_unit("borgere");
+  v1::Indicator kroner = MakeIndicator("kr", v1::INDICATOR_DIRECTION_DECREASE, 1250000, 1000000);
+  kroner.set_title("Udgifter til midlertidige boformer");
+  kroner.set_unit("kr.");
+  in_.indicators = {forsorg, stoette, kroner};
+  in_.measurements["forsorg"] = {MakeMeasurement(MakeDate(2021, 12, 31), 157)};
+  in_.measurements["stoette"] = {MakeMeasurement(MakeDate(2021, 12, 31), 112.5)};
+  in_.measurements["kr"] = {MakeMeasurement(MakeDate(2021, 12, 31), 1187500.25)};
+  const v1::StatusReport report = BuildStatusReport(in_);
+  const std::string md = RenderMarkdown(report, in_, Language::kDanish);
+
+  for (const char* expected : {
+           "# Årlig status 2021: Plan for udsatteområdet 2018-2021\n",
+           "Status på implementeringen af planen pr. 31. december 2021.",
+           "- Ansvarlig for planen: Socialchefen og centerlederen for Center for Særlig Social "
+           "Indsats",
+           "- Målgruppe: socialt udsatte, hjemløshed",
+           "## Sammenfatning",
+           "- Indsatsområder: 2",
+           "- Aktiviteter i alt: 3",
+           "- Aktiviteter med fremdrift i 2021: 1",
+           "- Forsinkede aktiviteter: 1",
+           "- Indikatorer, hvor målet er nået: 0 af 3",
+           "## Fleksible og individuelle boligløsninger (i fokus i 2021)",
+           "- Spor: Engagement i dig",
+           "- Målgruppe: hjemløshed, unge voksne (18-25 år)",
+           "- Livsområder: at bo, at mestre",
+           "- Ansvarlig: Center for Særlig Social Indsats",
+           "Aktiviteter fordelt på status: ",
+           "1 i gang",
+           "1 implementeret og i drift",
+           "1 sat i bero",
+           "Fremdrift i 2021:",
+           "- **Etablering af ACT-team** (i gang, 2 opdateringer): Første borgere visiteret.",
+           "Forsinket:",
+           "- **Etablering af ACT-team**, tidsfrist 30.06.2021 (i gang), ansvarlig: Center for "
+           "Særlig Social Indsats",
+           "## Beskæftigelse\n",
+           "Ingen aktiviteter.",
+           "Indikatorer:",
+           "| Indikator | Baseline | Mål | Seneste måling | Fremdrift mod målet | Status |",
+           "| Forsorgstilbud (§110) | 157 borgere (01.01.2022) | skal falde til 130 borgere "
+           "(31.12.2026) | 157 borgere (31.12.2021) | 0 % (uændret) | endnu ikke nået |",
+           "## Planens indikatorer",
+           "| Bostøtte (§85), timetakst | 105 borgere (01.01.2022) | skal stige til 120 borgere "
+           "(31.12.2026) | 112,5 borgere (31.12.2021) | 50 % (+7,5 borgere) | endnu ikke nået |",
+           "| Udgifter til midlertidige boformer | 1.250.000 kr. (01.01.2022) | skal falde til "
+           "1.000.000 kr. (31.12.2026) | 1.187.500,25 kr. (31.12.2021) | 25 % (-62.499,75 kr.) |",
+       }) {
+    EXPECT_NE(md.find(expected), std::string::npos) << "missing: " << expected << "\n" << md;
+  }
+  // Nothing of the English report, no enum tokens, no negative zero.
+  for (const char* english : {"Status report", "As of",        "Summary",        "Initiative areas",
+                              "Activities",    "Overdue",      "Track",          "Target",
+                              "Indicator",     "Latest",       "Progress",       "target met",
+                              "not yet",       "not measured", "no measurement", "What changed",
+                              "update",        "due ",         "focus",          "planned",
+                              "in progress",   "completed",    "on hold",        "cancelled",
+                              "Responsible",   "Life areas",   "unchanged"}) {
+    EXPECT_EQ(md.find(english), std::string::npos) << "English: " << english << "\n" << md;
+  }
+  for (const char* token :
+       {"LIFE_AREA_", "TARGET_GROUP_", "ACTIVITY_STATUS_", "INDICATOR_DIRECTION_", "SITUATION_",
+        "VULNERABILITY_", "-0 ", "-0,", "-0%", "[["}) {
+    EXPECT_EQ(md.find(token), std::string::npos) << "token: " << token << "\n" << md;
+  }
+
+  // The same report asked for in English.
+  const std::string en = RenderMarkdown(report, in_, Language::kEnglish);
+  for (const char* expected : {
+           "# Status report 2021: Plan for udsatteområdet 2018-2021\n",
+           "Progress of the plan as of 31 December 2021.",
+           "- Target groups: socially vulnerable",
+           "## Fleksible og individuelle boligløsninger (focus 2021)",
+           "- Life areas: to live, to master",
+           "- Responsible: Center for Særlig Social Indsats",
+           "1 in progress",
+           "(in progress, 2 updates): Første borgere visiteret.",
+           "- **Etablering af ACT-team**, due 2021-06-30 (in progress), responsible: Center for "
+           "Særlig Social Indsats",
+           "| Forsorgstilbud (§110) | 157 borgere (2022-01-01) | down to 130 borgere (2026-12-31) "
+           "| "
+           "157 borgere (2021-12-31) | 0% (unchanged) | not yet |",
+           "| 1,250,000 kr. (2022-01-01) | down to 1,000,000 kr. (2026-12-31) | 1,187,500.25 kr. "
+           "(2021-12-31) | 25% (-62,499.75 kr.) |",
+       }) {
+    EXPECT_NE(en.find(expected), std::string::npos) << "missing: " << expected << "\n" << en;
+  }
+  for (const char* danish : {"Årlig status", "Sammenfatning", "Forsinket", "tidsfrist",
+                             "skal falde", "uændret", "i gang", "Planens indikatorer"}) {
+    EXPECT_EQ(en.find(danish), std::string::npos) << "Danish: " << danish << "\n" << en;
+  }
+}
+
+TEST_F(StatusReportTest, IndicatorThatReachedItsTargetAndOneThatWentTheWrongWay) {
+  in_.indicators = {MakeIndicator("met", v1::INDICATOR_DIRECTION_DECREASE, 10, 8),
+                    MakeIndicator("worse", v1::INDICATOR_DIRECTION_INCREASE, 10, 20)};
+  in_.measurements["met"] = {MakeMeasurement(MakeDate(2024, 3, 1), 7.996)};
+  in_.measurements["worse"] = {MakeMeasurement(MakeDate(2024, 3, 1), 9)};
+  const std::string md = RenderMarkdown(BuildStatusReport(in_), in_, Language::kDanish);
+  // 7.996 is shown to two decimals as 8; its progress rounds to 100 %.
+  EXPECT_NE(md.find("| 8 (01.03.2024) | 100 % (-2) | målet er nået |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 9 (01.03.2024) | -10 % (-1) | endnu ikke nået |"), std::string::npos) << md;
+  EXPECT_NE(md.find("- Indikatorer, hvor målet er nået: 1 af 2"), std::string::npos) << md;
 }
 
 // ---------------------------------------------------------------------------

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/i18n/catalogue.h"
+#include "common/status/field_violations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/volunteers/domain/lifecycle.h"
@@ -79,7 +81,13 @@ TEST(CheckTransitionTest, EveryOtherPairIsRefusedNamingBothStates) {
       SCOPED_TRACE(Word(from) + " -> " + Word(to));
       const absl::Status s = CheckTransition(from, to);
       EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-      EXPECT_EQ(s.message(), "cannot go from " + Word(from) + " to " + Word(to));
+      // The text names the request's state and what it can still become,
+      // in both languages (rendered when the answer is sent).
+      const auto text = MessageTextOf(s);
+      ASSERT_TRUE(text.has_value());
+      EXPECT_EQ(s.message(), i18n::Render(i18n::Language::kEnglish, *text));
+      EXPECT_TRUE(i18n::HasMessage(i18n::Language::kDanish, text->id)) << text->id;
+      EXPECT_TRUE(i18n::HasMessage(i18n::Language::kEnglish, text->id)) << text->id;
       ++refused;
     }
   }
@@ -89,16 +97,24 @@ TEST(CheckTransitionTest, EveryOtherPairIsRefusedNamingBothStates) {
 TEST(CheckTransitionTest, RepresentativeRefusals) {
   const absl::Status back = CheckTransition(kCompleted, kCancelled);
   EXPECT_EQ(back.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(back.message(), "cannot go from completed to cancelled");
+  EXPECT_EQ(back.message(), "the accompaniment is completed; the request cannot change");
+  EXPECT_EQ(i18n::Render(i18n::Language::kDanish, *MessageTextOf(back)),
+            "ledsagelsen er gennemført; anmodningen kan ikke ændres");
   // Skipping a step.
   EXPECT_EQ(CheckTransition(kRequested, kConfirmed).message(),
-            "cannot go from requested to confirmed");
-  EXPECT_EQ(CheckTransition(kMatched, kCompleted).message(), "cannot go from matched to completed");
+            "the request is not matched yet; it can only be matched or cancelled");
+  EXPECT_EQ(CheckTransition(kMatched, kCompleted).message(),
+            "the request is matched; it can only be confirmed, cancelled or marked as a no-show");
   // A no-show cannot happen before a volunteer is matched.
-  EXPECT_EQ(CheckTransition(kRequested, kNoShow).message(), "cannot go from requested to no-show");
+  EXPECT_EQ(CheckTransition(kRequested, kNoShow).message(),
+            "the request is not matched yet; it can only be matched or cancelled");
   // Going back.
-  EXPECT_EQ(CheckTransition(kConfirmed, kMatched).message(), "cannot go from confirmed to matched");
-  EXPECT_EQ(CheckTransition(kMatched, kRequested).message(), "cannot go from matched to requested");
+  EXPECT_EQ(CheckTransition(kConfirmed, kMatched).message(),
+            "the request is confirmed; it can only be completed, cancelled or marked as a no-show");
+  EXPECT_EQ(CheckTransition(kMatched, kRequested).message(),
+            "the request is matched; it can only be confirmed, cancelled or marked as a no-show");
+  EXPECT_EQ(CheckTransition(kNoShow, kCompleted).message(),
+            "the citizen did not show up; the request cannot change");
   // Staying put is not a transition.
   EXPECT_EQ(CheckTransition(kMatched, kMatched).code(), absl::StatusCode::kFailedPrecondition);
 }
@@ -109,7 +125,8 @@ TEST(CheckTransitionTest, FinalStatesGoNowhere) {
       SCOPED_TRACE(Word(from) + " -> " + Word(to));
       const absl::Status s = CheckTransition(from, to);
       EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-      EXPECT_THAT(std::string(s.message()), HasSubstr("from " + Word(from)));
+      // A final state says the request cannot change.
+      EXPECT_THAT(std::string(s.message()), HasSubstr("cannot change"));
     }
   }
 }
@@ -117,7 +134,7 @@ TEST(CheckTransitionTest, FinalStatesGoNowhere) {
 TEST(CheckTransitionTest, UnknownStateValuesAreRefused) {
   const absl::Status s = CheckTransition(static_cast<RequestState>(42), kMatched);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(s.message()), HasSubstr("42"));
+  EXPECT_EQ(s.message(), "the request has an unknown state; it cannot change");
   EXPECT_EQ(CheckTransition(kRequested, static_cast<RequestState>(42)).code(),
             absl::StatusCode::kFailedPrecondition);
 }

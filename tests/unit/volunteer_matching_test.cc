@@ -5,11 +5,13 @@
 // daylight saving time; record checks expiring before the window ends.
 #include <cmath>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/i18n/enum_names.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -18,8 +20,11 @@
 namespace helhed::volunteers {
 namespace {
 
+using i18n::Language;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+constexpr Language kEn = Language::kEnglish;
+constexpr Language kDa = Language::kDanish;
 
 // Randers town centre and one kilometre along a meridian there.
 constexpr double kRandersLat = 56.4607;
@@ -242,8 +247,8 @@ TEST(WithinAvailabilityTest, EmptyOrReversedWindowIsNotWithin) {
 TEST(IneligibilityTest, BaseVolunteerIsEligible) {
   const MatchContext ctx = BaseContext();
   const v1::Volunteer v = BaseVolunteer("v1");
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre());
-  EXPECT_THAT(Ids(Rank({v}, ctx, 10)), ElementsAre("v1"));
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre());
+  EXPECT_THAT(Ids(Rank({v}, ctx, 10, kEn)), ElementsAre("v1"));
 }
 
 struct RuleCase {
@@ -305,7 +310,7 @@ TEST(IneligibilityTest, EachRuleExcludesWithItsOwnReason) {
          c.request.add_needs(v1::NEED_VISION);
          v.add_supports(v1::NEED_CALM);
        },
-       "cannot meet needs: wheelchair, vision"},
+       "cannot meet needs: wheelchair, low vision"},
       {"gender",
        [](v1::Volunteer&, MatchContext& c) { c.request.set_gender_preference(v1::GENDER_MALE); },
        "not the preferred gender"},
@@ -334,13 +339,51 @@ TEST(IneligibilityTest, EachRuleExcludesWithItsOwnReason) {
        },
        "too far: 10.5 km (travels up to 10 km)"},
   };
+  // Each case's rule, as FailedRules and Explain give it.
+  const std::map<std::string, v1::EligibilityRule> rules = {
+      {"paused", v1::ELIGIBILITY_RULE_INACTIVE},
+      {"left", v1::ELIGIBILITY_RULE_INACTIVE},
+      {"status unspecified", v1::ELIGIBILITY_RULE_INACTIVE},
+      {"no consent", v1::ELIGIBILITY_RULE_CONSENT},
+      {"archived", v1::ELIGIBILITY_RULE_ARCHIVED},
+      {"record check pending", v1::ELIGIBILITY_RULE_RECORD_CHECK},
+      {"record check rejected", v1::ELIGIBILITY_RULE_RECORD_CHECK},
+      {"no record check", v1::ELIGIBILITY_RULE_RECORD_CHECK},
+      {"valid without expiry", v1::ELIGIBILITY_RULE_RECORD_CHECK},
+      {"record check expired", v1::ELIGIBILITY_RULE_RECORD_CHECK},
+      {"not available", v1::ELIGIBILITY_RULE_AVAILABILITY},
+      {"booked", v1::ELIGIBILITY_RULE_BOOKED},
+      {"language", v1::ELIGIBILITY_RULE_LANGUAGE},
+      {"needs", v1::ELIGIBILITY_RULE_SUPPORT},
+      {"gender", v1::ELIGIBILITY_RULE_GENDER},
+      {"skills", v1::ELIGIBILITY_RULE_SKILLS},
+      {"trainings", v1::ELIGIBILITY_RULE_TRAINING},
+      {"too far", v1::ELIGIBILITY_RULE_DISTANCE},
+      {"too far for the default 10 km", v1::ELIGIBILITY_RULE_DISTANCE},
+  };
   for (const RuleCase& c : cases) {
     SCOPED_TRACE(c.name);
     MatchContext ctx = BaseContext();
     v1::Volunteer v = BaseVolunteer("v1");
     c.change(v, ctx);
-    EXPECT_THAT(Ineligibility(v, ctx), ElementsAre(c.reason));
-    EXPECT_THAT(Rank({v}, ctx, 10), ElementsAre());
+    EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre(c.reason));
+    EXPECT_THAT(Rank({v}, ctx, 10, kEn), ElementsAre());
+    ASSERT_EQ(rules.count(c.name), 1u);
+    const v1::EligibilityRule rule = rules.at(c.name);
+    const std::vector<RuleFailure> failed = FailedRules(v, ctx, kEn);
+    ASSERT_EQ(failed.size(), 1u);
+    EXPECT_EQ(failed[0].rule, rule) << v1::EligibilityRule_Name(failed[0].rule);
+    // Explain says the same, also when the volunteer is not in the pool.
+    const v1::CandidateExplanation e = Explain({BaseVolunteer("v2")}, v, ctx, 10, kEn);
+    EXPECT_FALSE(e.ranked());
+    EXPECT_EQ(e.rank(), 0);
+    EXPECT_THAT(e.failed_rules(), ElementsAre(rule));
+    EXPECT_THAT(e.text(), HasSubstr(c.reason));
+    EXPECT_EQ(e.factors_size(), 0);
+    // And a Danish text.
+    const v1::CandidateExplanation da = Explain({}, v, ctx, 10, kDa);
+    EXPECT_THAT(da.text(), HasSubstr("kommer ikke i betragtning: "));
+    EXPECT_THAT(da.text(), HasSubstr(FailedRules(v, ctx, kDa)[0].text));
   }
 }
 
@@ -361,7 +404,7 @@ TEST(IneligibilityTest, TheRulesPassWhenMet) {
   v.add_trainings()->set_course("følgeven-introduktion");  // ASCII case ignored
   v.set_max_travel_km(0);                                  // means 10
   *v.mutable_home_location() = NorthOfRanders(9.5);
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre());
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre());
 }
 
 TEST(IneligibilityTest, NothingElseExcludes) {
@@ -383,8 +426,8 @@ TEST(IneligibilityTest, NothingElseExcludes) {
   v.clear_home_location();
   v.set_home_postcode("8000");
   v.set_max_travel_km(1);
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre());
-  const auto ranked = Rank({v}, ctx, 10);
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre());
+  const auto ranked = Rank({v}, ctx, 10, kEn);
   ASSERT_EQ(ranked.size(), 1u);
   EXPECT_EQ(Factor(ranked[0], "distance").points(), 0);
   EXPECT_EQ(Factor(ranked[0], "load").points(), -20);
@@ -398,7 +441,7 @@ TEST(IneligibilityTest, ReportsEveryFailingRuleAtOnce) {
   v.set_consent_given(false);
   v.mutable_record_check()->set_status(v1::RECORD_CHECK_STATUS_PENDING);
   *v.mutable_home_location() = NorthOfRanders(30);
-  EXPECT_THAT(Ineligibility(v, ctx),
+  EXPECT_THAT(Ineligibility(v, ctx, kEn),
               ElementsAre("no consent given", "record check pending", "already booked then",
                           "does not speak en", "too far: 30 km (travels up to 10 km)"));
 }
@@ -412,24 +455,24 @@ TEST(IneligibilityTest, WithoutCoordinatesThePostcodeDecides) {
   other.clear_home_location();
   other.set_home_postcode("9000");  // Aalborg, far away, but unknown without coordinates
   other.set_max_travel_km(1);
-  EXPECT_THAT(Ineligibility(same, ctx), ElementsAre());
-  EXPECT_THAT(Ineligibility(other, ctx), ElementsAre());
+  EXPECT_THAT(Ineligibility(same, ctx, kEn), ElementsAre());
+  EXPECT_THAT(Ineligibility(other, ctx, kEn), ElementsAre());
 
   // The request's place without coordinates: the volunteer's are not enough.
   ctx.request.mutable_place()->clear_location();
   v1::Volunteer far = BaseVolunteer("far");
   *far.mutable_home_location() = NorthOfRanders(50);
   far.set_home_postcode("9000");
-  EXPECT_THAT(Ineligibility(far, ctx), ElementsAre());
-  EXPECT_EQ(Factor(Score(far, ctx), "distance").points(), 0);
+  EXPECT_THAT(Ineligibility(far, ctx, kEn), ElementsAre());
+  EXPECT_EQ(Factor(Score(far, ctx, kEn), "distance").points(), 0);
 }
 
 TEST(IneligibilityTest, ZeroCoordinatesCountAsUnknown) {
   MatchContext ctx = BaseContext();
   v1::Volunteer v = BaseVolunteer("v1");
   *v.mutable_home_location() = Point(0, 0);  // set, but never a Danish home
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre());
-  const v1::Candidate c = Score(v, ctx);
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre());
+  const v1::Candidate c = Score(v, ctx, kEn);
   EXPECT_EQ(Factor(c, "distance").points(), 20);  // same postcode
   EXPECT_EQ(c.distance_km(), 0);
 }
@@ -439,13 +482,13 @@ TEST(IneligibilityTest, RequestOutsideAvailabilityExcludes) {
   v1::Volunteer v = BaseVolunteer("v1");
   v.clear_availability();
   *v.add_availability() = Window(v1::WEEKDAY_TUESDAY, 10 * 60, 12 * 60);
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre());
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre());
   // One hour later: 11:00-13:00 local.
   SetWindow(ctx, Local(2024, 6, 4, 11, 0), Local(2024, 6, 4, 13, 0));
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre("not available then"));
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre("not available then"));
   // The same local hours on a winter Tuesday still fit.
   SetWindow(ctx, Local(2024, 12, 3, 10, 0), Local(2024, 12, 3, 12, 0));
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre());
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre());
 }
 
 // ------------------------------------------------------------ record check
@@ -454,9 +497,9 @@ TEST(RecordCheckTest, ValidThroughTheDayTheWindowEnds) {
   MatchContext ctx = BaseContext();  // ends Tuesday 4 June 2024, 12:00 local
   v1::Volunteer v = BaseVolunteer("v1");
   *v.mutable_record_check()->mutable_expiry_date() = MakeDate(2024, 6, 4);
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre());
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre());
   *v.mutable_record_check()->mutable_expiry_date() = MakeDate(2024, 6, 3);
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre("record check expired"));
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre("record check expired"));
 }
 
 TEST(RecordCheckTest, ExpiringBeforeTheWindowEndsExcludes) {
@@ -466,11 +509,12 @@ TEST(RecordCheckTest, ExpiringBeforeTheWindowEndsExcludes) {
   v1::Volunteer v = BaseVolunteer("v1");
   *v.mutable_record_check()->mutable_expiry_date() = MakeDate(2024, 6, 4);
   // Ending at midnight, the window ends on 4 June: still valid.
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre());
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre());
   // One minute into 5 June (a window availability allows across midnight
   // would be needed for the check to be the only reason).
   SetWindow(ctx, Local(2024, 6, 4, 23, 0), Local(2024, 6, 5, 0, 1));
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre("record check expired", "not available then"));
+  EXPECT_THAT(Ineligibility(v, ctx, kEn),
+              ElementsAre("record check expired", "not available then"));
 }
 
 TEST(RecordCheckTest, TheDayIsTheDanishLocalDay) {
@@ -479,20 +523,20 @@ TEST(RecordCheckTest, TheDayIsTheDanishLocalDay) {
   SetWindow(ctx, Utc(2024, 6, 3, 22, 30), Utc(2024, 6, 3, 23, 30));
   v1::Volunteer v = BaseVolunteer("v1");
   *v.mutable_record_check()->mutable_expiry_date() = MakeDate(2024, 6, 3);
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre("record check expired"));
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre("record check expired"));
   *v.mutable_record_check()->mutable_expiry_date() = MakeDate(2024, 6, 4);
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre());
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre());
 }
 
 TEST(RecordCheckTest, ComparesYearMonthAndDay) {
   MatchContext ctx = BaseContext();
   v1::Volunteer v = BaseVolunteer("v1");
   *v.mutable_record_check()->mutable_expiry_date() = MakeDate(2023, 12, 31);
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre("record check expired"));
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre("record check expired"));
   *v.mutable_record_check()->mutable_expiry_date() = MakeDate(2024, 5, 31);
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre("record check expired"));
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre("record check expired"));
   *v.mutable_record_check()->mutable_expiry_date() = MakeDate(2024, 7, 1);
-  EXPECT_THAT(Ineligibility(v, ctx), ElementsAre());
+  EXPECT_THAT(Ineligibility(v, ctx, kEn), ElementsAre());
 }
 
 // ------------------------------------------------------------------ scores
@@ -500,38 +544,38 @@ TEST(RecordCheckTest, ComparesYearMonthAndDay) {
 TEST(ScoreTest, ContinuityFiftyPlusFivePerTimeUpToTwentyMore) {
   MatchContext ctx = BaseContext();
   const v1::Volunteer v = BaseVolunteer("v1");
-  EXPECT_EQ(Factor(Score(v, ctx), "continuity").points(), 0);
-  EXPECT_EQ(Factor(Score(v, ctx), "continuity").reason(),
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "continuity").points(), 0);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "continuity").reason(),
             "has not accompanied this citizen before");
   const std::vector<std::pair<int, double>> expected = {{1, 55}, {2, 60}, {3, 65},
                                                         {4, 70}, {5, 70}, {12, 70}};
   for (const auto& [times, points] : expected) {
     SCOPED_TRACE(times);
     ctx.familiar["v1"] = times;
-    EXPECT_EQ(Factor(Score(v, ctx), "continuity").points(), points);
+    EXPECT_EQ(Factor(Score(v, ctx, kEn), "continuity").points(), points);
   }
   ctx.familiar["v1"] = 3;
-  EXPECT_EQ(Factor(Score(v, ctx), "continuity").reason(), "accompanied this citizen 3 times");
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "continuity").reason(), "accompanied this citizen 3 times");
   ctx.familiar["v1"] = 1;
-  EXPECT_EQ(Factor(Score(v, ctx), "continuity").reason(), "accompanied this citizen once");
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "continuity").reason(), "accompanied this citizen once");
   // Another volunteer's history is not this one's.
   ctx.familiar.clear();
   ctx.familiar["v2"] = 3;
-  EXPECT_EQ(Factor(Score(v, ctx), "continuity").points(), 0);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "continuity").points(), 0);
 }
 
 TEST(ScoreTest, ContinuityDoubledWhenTheCitizenAsksForAFamiliarVolunteer) {
   MatchContext ctx = BaseContext();
   ctx.request.set_wants_familiar_volunteer(true);
   const v1::Volunteer v = BaseVolunteer("v1");
-  EXPECT_EQ(Factor(Score(v, ctx), "continuity").points(), 0);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "continuity").points(), 0);
   ctx.familiar["v1"] = 1;
-  EXPECT_EQ(Factor(Score(v, ctx), "continuity").points(), 110);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "continuity").points(), 110);
   ctx.familiar["v1"] = 3;
-  EXPECT_EQ(Factor(Score(v, ctx), "continuity").points(), 130);
-  EXPECT_THAT(Factor(Score(v, ctx), "continuity").reason(), HasSubstr("doubled"));
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "continuity").points(), 130);
+  EXPECT_THAT(Factor(Score(v, ctx, kEn), "continuity").reason(), HasSubstr("doubled"));
   ctx.familiar["v1"] = 9;
-  EXPECT_EQ(Factor(Score(v, ctx), "continuity").points(), 140);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "continuity").points(), 140);
 }
 
 TEST(ScoreTest, SharedInterestsTenEachUpToThirty) {
@@ -539,29 +583,29 @@ TEST(ScoreTest, SharedInterestsTenEachUpToThirty) {
   ctx.request.add_interests("fodbold");
   ctx.request.add_interests("strik");
   v1::Volunteer v = BaseVolunteer("v1");
-  EXPECT_EQ(Factor(Score(v, ctx), "shared_interests").points(), 0);
-  EXPECT_EQ(Factor(Score(v, ctx), "shared_interests").reason(), "no shared interests");
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "shared_interests").points(), 0);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "shared_interests").reason(), "no shared interests");
 
   v.add_interests("strik");
   v.add_interests("strik");  // counted once
   v.add_interests("kor");
-  EXPECT_EQ(Factor(Score(v, ctx), "shared_interests").points(), 10);
-  EXPECT_EQ(Factor(Score(v, ctx), "shared_interests").reason(), "shares 1 interest: strik");
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "shared_interests").points(), 10);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "shared_interests").reason(), "shares 1 interest: strik");
 
   v.add_interests("fodbold");
-  EXPECT_EQ(Factor(Score(v, ctx), "shared_interests").points(), 20);
-  EXPECT_EQ(Factor(Score(v, ctx), "shared_interests").reason(),
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "shared_interests").points(), 20);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "shared_interests").reason(),
             "shares 2 interests: fodbold, strik");
 
   // The activity's interests count too, but only with the activity.
   ctx.activity.add_interests("kor");
   ctx.activity.add_interests("kaffe");
-  EXPECT_EQ(Factor(Score(v, ctx), "shared_interests").points(), 20);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "shared_interests").points(), 20);
   ctx.has_activity = true;
-  EXPECT_EQ(Factor(Score(v, ctx), "shared_interests").points(), 30);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "shared_interests").points(), 30);
   v.add_interests("kaffe");  // four shared: capped
-  EXPECT_EQ(Factor(Score(v, ctx), "shared_interests").points(), 30);
-  EXPECT_EQ(Factor(Score(v, ctx), "shared_interests").reason(),
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "shared_interests").points(), 30);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "shared_interests").reason(),
             "shares 4 interests: fodbold, strik, kor, kaffe (counted up to 3)");
 }
 
@@ -569,34 +613,35 @@ TEST(ScoreTest, DistanceFallsLinearlyToZeroAtMaxTravel) {
   const MatchContext ctx = BaseContext();
   v1::Volunteer v = BaseVolunteer("v1");
   *v.mutable_home_location() = Point(kRandersLat, kRandersLon);
-  EXPECT_DOUBLE_EQ(Factor(Score(v, ctx), "distance").points(), 20);
-  EXPECT_DOUBLE_EQ(Score(v, ctx).distance_km(), 0);
+  EXPECT_DOUBLE_EQ(Factor(Score(v, ctx, kEn), "distance").points(), 20);
+  EXPECT_DOUBLE_EQ(Score(v, ctx, kEn).distance_km(), 0);
 
   for (double km : {2.5, 5.0, 9.0}) {
     SCOPED_TRACE(km);
     *v.mutable_home_location() = NorthOfRanders(km);
-    const v1::Candidate c = Score(v, ctx);
+    const v1::Candidate c = Score(v, ctx, kEn);
     EXPECT_NEAR(c.distance_km(), km, 1e-6);
     EXPECT_NEAR(Factor(c, "distance").points(), 20 * (1 - km / 10), 1e-6);
   }
   // The volunteer's own max travel sets the slope.
   v.set_max_travel_km(20);
   *v.mutable_home_location() = NorthOfRanders(5);
-  EXPECT_NEAR(Factor(Score(v, ctx), "distance").points(), 15, 1e-6);
-  EXPECT_EQ(Factor(Score(v, ctx), "distance").reason(), "5 km from home (travels up to 20 km)");
+  EXPECT_NEAR(Factor(Score(v, ctx, kEn), "distance").points(), 15, 1e-6);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "distance").reason(),
+            "5 km from home (travels up to 20 km)");
   v.set_max_travel_km(0);  // means 10
-  EXPECT_NEAR(Factor(Score(v, ctx), "distance").points(), 10, 1e-6);
+  EXPECT_NEAR(Factor(Score(v, ctx, kEn), "distance").points(), 10, 1e-6);
 }
 
 TEST(ScoreTest, UnknownDistanceScoresAsFarSamePostcodeAsZeroKm) {
   const MatchContext ctx = BaseContext();
   v1::Volunteer v = BaseVolunteer("v1");
   v.clear_home_location();
-  const v1::Candidate same = Score(v, ctx);
+  const v1::Candidate same = Score(v, ctx, kEn);
   EXPECT_EQ(Factor(same, "distance").points(), 20);
   EXPECT_EQ(Factor(same, "distance").reason(), "lives in the same postcode (8900)");
   v.set_home_postcode("8920");
-  const v1::Candidate unknown = Score(v, ctx);
+  const v1::Candidate unknown = Score(v, ctx, kEn);
   EXPECT_EQ(Factor(unknown, "distance").points(), 0);
   EXPECT_THAT(Factor(unknown, "distance").reason(), HasSubstr("distance unknown"));
   EXPECT_EQ(unknown.distance_km(), 0);
@@ -605,17 +650,18 @@ TEST(ScoreTest, UnknownDistanceScoresAsFarSamePostcodeAsZeroKm) {
 TEST(ScoreTest, LoadMinusTwoPerRecentHourDownToMinusTwenty) {
   MatchContext ctx = BaseContext();
   const v1::Volunteer v = BaseVolunteer("v1");
-  EXPECT_EQ(Factor(Score(v, ctx), "load").points(), 0);
-  EXPECT_EQ(Factor(Score(v, ctx), "load").reason(), "no hours in the last 28 days");
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "load").points(), 0);
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "load").reason(), "no hours in the last 28 days");
   const std::vector<std::pair<double, double>> expected = {
       {0.5, -1}, {3, -6}, {4.25, -8.5}, {10, -20}, {25, -20}};
   for (const auto& [hours, points] : expected) {
     SCOPED_TRACE(hours);
     ctx.recent_hours["v1"] = hours;
-    EXPECT_DOUBLE_EQ(Factor(Score(v, ctx), "load").points(), points);
+    EXPECT_DOUBLE_EQ(Factor(Score(v, ctx, kEn), "load").points(), points);
   }
-  ctx.recent_hours["v1"] = 4.25;
-  EXPECT_EQ(Factor(Score(v, ctx), "load").reason(), "gave 4.25 hours in the last 28 days");
+  ctx.recent_hours["v1"] = 4.27;  // one decimal in the text
+  EXPECT_EQ(Factor(Score(v, ctx, kEn), "load").reason(), "gave 4.3 hours in the last 28 days");
+  EXPECT_EQ(Factor(Score(v, ctx, kDa), "load").reason(), "har givet 4,3 timer de seneste 28 dage");
 }
 
 TEST(ScoreTest, ScoreIsTheSumOfAllFourFactors) {
@@ -627,7 +673,7 @@ TEST(ScoreTest, ScoreIsTheSumOfAllFourFactors) {
   v1::Volunteer v = BaseVolunteer("v1");
   v.add_interests("strik");
   *v.mutable_home_location() = NorthOfRanders(5);
-  const v1::Candidate c = Score(v, ctx);
+  const v1::Candidate c = Score(v, ctx, kEn);
   EXPECT_EQ(c.volunteer_id(), "v1");
   EXPECT_EQ(c.display_name(), "Volunteer v1");
   ASSERT_EQ(c.factors_size(), 4);
@@ -663,7 +709,7 @@ TEST(RankTest, BestFirstAndOnlyEligible) {
   paused.set_status(v1::VOLUNTEER_STATUS_PAUSED);
   ctx.familiar["paused"] = 5;
 
-  const auto ranked = Rank({far, paused, near, knits, known}, ctx, 10);
+  const auto ranked = Rank({far, paused, near, knits, known}, ctx, 10, kEn);
   EXPECT_THAT(Ids(ranked), ElementsAre("known", "near", "knits", "far"));
   for (size_t i = 1; i < ranked.size(); ++i) {
     EXPECT_GE(ranked[i - 1].score(), ranked[i].score());
@@ -680,10 +726,10 @@ TEST(RankTest, RankedCandidatesEqualScore) {
   v1::Volunteer b = BaseVolunteer("b");
   b.clear_home_location();
   b.set_home_postcode("8960");
-  const auto ranked = Rank({a, b}, ctx, 10);
+  const auto ranked = Rank({a, b}, ctx, 10, kEn);
   ASSERT_EQ(ranked.size(), 2u);
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(ranked[0], Score(b, ctx)));
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(ranked[1], Score(a, ctx)));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(ranked[0], Score(b, ctx, kEn)));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(ranked[1], Score(a, ctx, kEn)));
 }
 
 TEST(RankTest, TiesGoToFewerRecentHoursThenVolunteerId) {
@@ -691,13 +737,14 @@ TEST(RankTest, TiesGoToFewerRecentHoursThenVolunteerId) {
   // Load is capped at -20, so 12 and 15 hours score the same.
   ctx.recent_hours["busy"] = 15;
   ctx.recent_hours["less-busy"] = 12;
-  const auto ranked = Rank({BaseVolunteer("busy"), BaseVolunteer("less-busy")}, ctx, 10);
+  const auto ranked = Rank({BaseVolunteer("busy"), BaseVolunteer("less-busy")}, ctx, 10, kEn);
   ASSERT_EQ(ranked.size(), 2u);
   EXPECT_EQ(ranked[0].score(), ranked[1].score());
   EXPECT_THAT(Ids(ranked), ElementsAre("less-busy", "busy"));
 
   // Same score, same hours: by id, whatever the input order.
-  const auto by_id = Rank({BaseVolunteer("c"), BaseVolunteer("a"), BaseVolunteer("b")}, ctx, 10);
+  const auto by_id =
+      Rank({BaseVolunteer("c"), BaseVolunteer("a"), BaseVolunteer("b")}, ctx, 10, kEn);
   EXPECT_THAT(Ids(by_id), ElementsAre("a", "b", "c"));
 }
 
@@ -710,18 +757,122 @@ TEST(RankTest, Limit) {
     volunteers.push_back(v);
   }
   volunteers[1].set_consent_given(false);
-  EXPECT_THAT(Ids(Rank(volunteers, ctx, 2)), ElementsAre("v0", "v2"));
-  EXPECT_THAT(Ids(Rank(volunteers, ctx, 1)), ElementsAre("v0"));
-  EXPECT_THAT(Ids(Rank(volunteers, ctx, 100)), ElementsAre("v0", "v2", "v3", "v4"));
-  EXPECT_THAT(Rank(volunteers, ctx, 0), ElementsAre());
-  EXPECT_THAT(Rank(volunteers, ctx, -1), ElementsAre());
-  EXPECT_THAT(Rank({}, ctx, 10), ElementsAre());
+  EXPECT_THAT(Ids(Rank(volunteers, ctx, 2, kEn)), ElementsAre("v0", "v2"));
+  EXPECT_THAT(Ids(Rank(volunteers, ctx, 1, kEn)), ElementsAre("v0"));
+  EXPECT_THAT(Ids(Rank(volunteers, ctx, 100, kEn)), ElementsAre("v0", "v2", "v3", "v4"));
+  EXPECT_THAT(Rank(volunteers, ctx, 0, kEn), ElementsAre());
+  EXPECT_THAT(Rank(volunteers, ctx, -1, kEn), ElementsAre());
+  EXPECT_THAT(Rank({}, ctx, 10, kEn), ElementsAre());
 }
 
 TEST(RankTest, NoneEligible) {
   MatchContext ctx = BaseContext();
   ctx.request.set_language("uk");
-  EXPECT_THAT(Rank({BaseVolunteer("a"), BaseVolunteer("b")}, ctx, 10), ElementsAre());
+  EXPECT_THAT(Rank({BaseVolunteer("a"), BaseVolunteer("b")}, ctx, 10, kEn), ElementsAre());
+}
+
+}  // namespace
+}  // namespace helhed::volunteers
+
+namespace helhed::volunteers {
+namespace {
+
+// ---------------------------------------------------------------- texts, why not
+
+TEST(VolunteerTextsTest, ReasonsInDanish) {
+  MatchContext ctx = BaseContext();
+  ctx.familiar["v1"] = 3;
+  ctx.request.set_wants_familiar_volunteer(true);
+  ctx.request.add_interests("strik");
+  ctx.request.add_needs(v1::NEED_CALM);
+  v1::Volunteer v = BaseVolunteer("v1");
+  v.add_interests("strik");
+  const v1::Candidate c = Score(v, ctx, kDa);
+  EXPECT_EQ(Factor(c, "continuity").reason(),
+            "har ledsaget borgeren 3 gange, fordoblet, fordi borgeren har bedt om en kendt "
+            "frivillig");
+  EXPECT_EQ(Factor(c, "shared_interests").reason(), "deler 1 interesse: strik");
+  EXPECT_EQ(Factor(c, "distance").reason(), "2 km hjemmefra (kører højst 10 km)");
+  EXPECT_EQ(Factor(c, "load").reason(), "ingen timer de seneste 28 dage");
+  // Rules: the enum names of the needs, and Danish numbers.
+  EXPECT_THAT(Ineligibility(v, ctx, kDa),
+              ElementsAre("kan ikke give den nødvendige støtte: rolig ledsager"));
+  v.add_supports(v1::NEED_CALM);
+  *v.mutable_home_location() = NorthOfRanders(10.46);
+  EXPECT_THAT(Ineligibility(v, ctx, kDa),
+              ElementsAre("for langt væk: 10,5 km (kører højst 10 km)"));
+  v.mutable_record_check()->set_status(v1::RECORD_CHECK_STATUS_PENDING);
+  EXPECT_EQ(FailedRules(v, ctx, kDa)[0].text, "børne- og straffeattesten afventer svar");
+  EXPECT_EQ(i18n::EnumName(kDa, v1::ELIGIBILITY_RULE_RECORD_CHECK), "børne- og straffeattest");
+  EXPECT_EQ(i18n::EnumName(kEn, v1::ELIGIBILITY_RULE_RECORD_CHECK), "record check");
+}
+
+// a: 2 km away, 16 points; b: the same but 2 recent hours, 12 points; c: 6 km
+// away, 8 points.
+std::vector<v1::Volunteer> ThreeVolunteers(MatchContext& ctx) {
+  std::vector<v1::Volunteer> out = {BaseVolunteer("a"), BaseVolunteer("b"), BaseVolunteer("c")};
+  ctx.recent_hours["b"] = 2;
+  *out[2].mutable_home_location() = NorthOfRanders(6);
+  return out;
+}
+
+TEST(VolunteerExplainTest, IncludedCandidateIsRanked) {
+  MatchContext ctx = BaseContext();
+  const std::vector<v1::Volunteer> pool = ThreeVolunteers(ctx);
+  const v1::CandidateExplanation e = Explain(pool, pool[1], ctx, 10, kEn);
+  EXPECT_TRUE(e.ranked());
+  EXPECT_EQ(e.rank(), 2);
+  EXPECT_NEAR(e.score(), 12, 1e-6);
+  EXPECT_EQ(e.gap(), 0);
+  EXPECT_EQ(e.failed_rules_size(), 0);
+  EXPECT_EQ(e.factors_size(), 4);
+  EXPECT_EQ(e.text(), "Volunteer b ranks 2 of 3 eligible volunteers with a score of 12.");
+  EXPECT_EQ(Rank(pool, ctx, 10, kEn)[1].volunteer_id(), "b");  // the ranking agrees
+  EXPECT_EQ(Explain(pool, pool[1], ctx, 10, kDa).text(),
+            "Volunteer b er nr. 2 af 3 egnede frivillige med 12 point.");
+}
+
+TEST(VolunteerExplainTest, LowRankedCandidateGetsRankAndGap) {
+  MatchContext ctx = BaseContext();
+  const std::vector<v1::Volunteer> pool = ThreeVolunteers(ctx);
+  const v1::CandidateExplanation e = Explain(pool, pool[2], ctx, 2, kEn);
+  EXPECT_FALSE(e.ranked());
+  EXPECT_EQ(e.rank(), 3);
+  EXPECT_NEAR(e.score(), 8, 1e-6);
+  EXPECT_NEAR(e.gap(), 4, 1e-6);
+  EXPECT_EQ(e.text(),
+            "Volunteer c ranks 3 of 3 eligible volunteers with a score of 8, 4 points below "
+            "number 2, the last one listed. Fewer points than number 2 for distance (8 against "
+            "16).");
+  EXPECT_EQ(Explain(pool, pool[2], ctx, 2, kDa).text(),
+            "Volunteer c er nr. 3 af 3 egnede frivillige med 8 point, 4 point under nr. 2, som er "
+            "den sidste på listen. Færre point end nr. 2 for afstand (8 mod 16).");
+}
+
+TEST(VolunteerExplainTest, TieBrokenByIdHasNoGap) {
+  MatchContext ctx = BaseContext();
+  const std::vector<v1::Volunteer> pool = {BaseVolunteer("a"), BaseVolunteer("b")};
+  const v1::CandidateExplanation e = Explain(pool, pool[1], ctx, 1, kEn);
+  EXPECT_FALSE(e.ranked());
+  EXPECT_EQ(e.rank(), 2);
+  EXPECT_EQ(e.gap(), 0);
+  EXPECT_THAT(e.text(), HasSubstr("the same as number 1"));
+}
+
+TEST(VolunteerExplainTest, EveryFailingRuleListed) {
+  MatchContext ctx = BaseContext();
+  ctx.request.set_language("en");
+  ctx.booked.insert("v1");
+  v1::Volunteer v = BaseVolunteer("v1");
+  v.set_consent_given(false);
+  v.mutable_record_check()->set_status(v1::RECORD_CHECK_STATUS_PENDING);
+  const v1::CandidateExplanation e = Explain({v}, v, ctx, 10, kEn);
+  EXPECT_THAT(e.failed_rules(),
+              ElementsAre(v1::ELIGIBILITY_RULE_CONSENT, v1::ELIGIBILITY_RULE_RECORD_CHECK,
+                          v1::ELIGIBILITY_RULE_BOOKED, v1::ELIGIBILITY_RULE_LANGUAGE));
+  EXPECT_EQ(e.text(),
+            "Volunteer v1 is not considered: no consent given; record check pending; already "
+            "booked then; does not speak en.");
 }
 
 }  // namespace

@@ -1079,12 +1079,12 @@ INSTANTIATE_TEST_SUITE_P(
         HoursCase{"RequestIdInvalid",
                   [](v1::HoursEntry& m) {
                     m.clear_activity_id();
-                    m.set_request_id("req#1");
+                    m.set_accompaniment_request_id("req#1");
                   },
-                  {"entry.request_id"}},
+                  {"entry.accompaniment_request_id"}},
         HoursCase{"ActivityAndRequestBoth",
-                  [](v1::HoursEntry& m) { m.set_request_id("req-1"); },
-                  {"entry.request_id"}}),
+                  [](v1::HoursEntry& m) { m.set_accompaniment_request_id("req-1"); },
+                  {"entry.accompaniment_request_id"}}),
     CaseName<v1::HoursEntry>);
 
 TEST(VolunteerValidationTest, HoursBoundariesPass) {
@@ -1094,9 +1094,9 @@ TEST(VolunteerValidationTest, HoursBoundariesPass) {
     EXPECT_EQ(BadFields(ValidateHoursEntry, m, "entry"), Fields{}) << hours;
   }
   m.clear_activity_id();
-  m.set_request_id("req-1");
+  m.set_accompaniment_request_id("req-1");
   EXPECT_EQ(BadFields(ValidateHoursEntry, m, "entry"), Fields{});
-  m.clear_request_id();
+  m.clear_accompaniment_request_id();
   EXPECT_EQ(BadFields(ValidateHoursEntry, m, "entry"), Fields{});
 }
 

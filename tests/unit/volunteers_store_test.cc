@@ -97,6 +97,32 @@ TEST_P(VolunteersStoreTest, ExpiringChecksIncludeExpiredOnesSoonestFirst) {
   EXPECT_EQ(r.checks(0).days_left(), -5);
 }
 
+// Days left count from the Danish date of the injected clock: just after
+// Danish midnight UTC is still on the day before (issue 17).
+TEST_P(VolunteersStoreTest, ExpiringChecksCountFromTheDanishDayAfterMidnight) {
+  Create("Dorte");  // expires 2026-03-01
+  // 2026-01-31T23:30:00Z is 00:30 on 1 February in Copenhagen: 28 days
+  // (the UTC date, 31 January, would give 29).
+  now_ = absl::FromCivil(absl::CivilSecond(2026, 1, 31, 23, 30, 0), absl::UTCTimeZone());
+  v1::ListExpiringRecordChecksResponse r;
+  ASSERT_TRUE(store_->ListExpiringRecordChecks("730", 30, &r).ok());
+  ASSERT_EQ(r.checks_size(), 1);
+  EXPECT_EQ(r.checks(0).days_left(), 28);
+  // Half an hour before Danish midnight it is still 31 January: 29 days.
+  now_ -= absl::Hours(1);
+  r.Clear();
+  ASSERT_TRUE(store_->ListExpiringRecordChecks("730", 30, &r).ok());
+  ASSERT_EQ(r.checks_size(), 1);
+  EXPECT_EQ(r.checks(0).days_left(), 29);
+  // Summer time: 2026-06-30T22:30:00Z is 00:30 on 1 July in Copenhagen,
+  // 122 days after the expiry (UTC: 121).
+  now_ = absl::FromCivil(absl::CivilSecond(2026, 6, 30, 22, 30, 0), absl::UTCTimeZone());
+  r.Clear();
+  ASSERT_TRUE(store_->ListExpiringRecordChecks("730", 1, &r).ok());
+  ASSERT_EQ(r.checks_size(), 1);
+  EXPECT_EQ(r.checks(0).days_left(), -122);
+}
+
 TEST_P(VolunteersStoreTest, ActivityOccurrenceIsEvaluatedOnceItHasTakenPlace) {
   v1::Volunteer v = Create("Camilla");
   v1::Organisation org;
@@ -202,7 +228,7 @@ class MonthlyStatsTest : public VolunteersStoreTest {
     m.set_volunteer_id(volunteer.id());
     m.set_etag(created.etag());
     v1::AccompanimentRequest matched;
-    s = store_->Match("730", m, &matched);
+    s = store_->Match("730", m, i18n::Language::kEnglish, &matched);
     EXPECT_TRUE(s.ok()) << s;
     v1::AccompanimentRequest confirmed;
     s = store_->Transition("730", matched.id(), matched.etag(), v1::REQUEST_STATE_CONFIRMED, "",

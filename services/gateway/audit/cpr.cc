@@ -39,18 +39,18 @@ absl::StatusOr<std::string> NormalizeCpr(const std::string& cpr) {
   } else if (cpr.size() == 11 && cpr[6] == '-') {
     digits = cpr.substr(0, 6) + cpr.substr(7);
   } else {
-    return InvalidField(kField, "must be ten digits, as DDMMYY-SSSS or DDMMYYSSSS");
+    return InvalidField(kField, i18n::Later("validation.cpr.format"));
   }
   for (const char c : digits) {
     if (!IsDigit(c)) {
-      return InvalidField(kField, "must be ten digits, as DDMMYY-SSSS or DDMMYYSSSS");
+      return InvalidField(kField, i18n::Later("validation.cpr.format"));
     }
   }
   const int day = TwoDigits(digits, 0);
   const int month = TwoDigits(digits, 2);
   const int year = FullYear(TwoDigits(digits, 4), digits[6] - '0');
   if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) {
-    return InvalidField(kField, "does not start with an existing date of birth");
+    return InvalidField(kField, i18n::Later("validation.cpr.birth_date"));
   }
   return digits;
 }

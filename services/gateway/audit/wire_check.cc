@@ -25,7 +25,7 @@ constexpr int kMaxDepth = 64;
 // rest is well-formed).
 struct Finding {
   std::string field;
-  std::string description;
+  i18n::Text description;
   bool empty() const { return field.empty(); }
 };
 
@@ -67,11 +67,13 @@ bool Walk(const Descriptor* type, const char* data, int size, const std::string&
     if (type != nullptr && (field == nullptr || !WireTypeFits(field, tag))) {
       if (finding->empty()) {
         finding->field = PathOf(prefix, absl::StrCat(number));
-        finding->description = field == nullptr
-                                   ? absl::StrCat("is an unknown field (number ", number,
-                                                  " is not defined in ", type->full_name(), ")")
-                                   : absl::StrCat("has the wrong wire type for field ",
-                                                  field->name(), " (number ", number, ")");
+        finding->description =
+            field == nullptr
+                ? i18n::Later(
+                      "validation.wire.unknown_field",
+                      {{"number", absl::StrCat(number)}, {"type", std::string(type->full_name())}})
+                : i18n::Later("validation.wire.wrong_type", {{"name", std::string(field->name())},
+                                                             {"number", absl::StrCat(number)}});
       }
       if (!WireFormatLite::SkipField(&in, tag)) return false;
       continue;
@@ -92,7 +94,7 @@ bool Walk(const Descriptor* type, const char* data, int size, const std::string&
       if (field->type() == FieldDescriptor::TYPE_STRING) {
         if (Utf8Length(buffer) < 0 && finding->empty()) {
           finding->field = path;
-          finding->description = "is not valid UTF-8";
+          finding->description = i18n::Later("validation.text.not_utf8");
         }
       } else if (!Walk(field->message_type(), buffer.data(), static_cast<int>(buffer.size()), path,
                        depth + 1, finding)) {
@@ -109,7 +111,7 @@ bool Walk(const Descriptor* type, const char* data, int size, const std::string&
 absl::Status CheckWire(const Descriptor* type, const std::string& bytes) {
   Finding bad;
   if (!Walk(type, bytes.data(), static_cast<int>(bytes.size()), "", 0, &bad)) {
-    return absl::InvalidArgumentError("the request is not a well-formed message");
+    return TextError(absl::StatusCode::kInvalidArgument, i18n::Later("gateway.error.unparsable"));
   }
   if (!bad.empty()) {
     return InvalidField(bad.field, bad.description);
@@ -123,7 +125,7 @@ absl::Status CheckWire(const Descriptor* type, const std::string& bytes) {
   if (prototype != nullptr) {
     std::unique_ptr<google::protobuf::Message> parsed(prototype->New());
     if (!parsed->ParseFromString(bytes)) {
-      return absl::InvalidArgumentError("the request is not a well-formed message");
+      return TextError(absl::StatusCode::kInvalidArgument, i18n::Later("gateway.error.unparsable"));
     }
   }
   return absl::OkStatus();

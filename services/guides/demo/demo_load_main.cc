@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "demo load failed: %s\n", ids.status().ToString().c_str());
     return 1;
   }
-  std::printf("guide demo data loaded into %s: guides=%zu requests=%zu\n", target.c_str(),
-              ids->guides.size(), ids->requests.size());
+  std::printf("guide demo data loaded into %s: guides=%zu requests=%zu whole-picture=%zu\n",
+              target.c_str(), ids->guides.size(), ids->requests.size(), ids->whole_picture.size());
   return 0;
 }

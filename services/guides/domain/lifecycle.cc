@@ -3,9 +3,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/i18n/catalogue.h"
+#include "common/status/field_violations.h"
 
 namespace helhed::guides {
-
 
 namespace {
 
@@ -24,7 +25,7 @@ std::string StateWord(v1::MatchState state) {
     case v1::MATCH_STATE_DECLINED:
       return "declined";
     default:
-      return absl::StrCat("unknown state ", static_cast<int>(state));
+      return "unknown";
   }
 }
 
@@ -49,8 +50,11 @@ absl::Status CheckMatchTransition(v1::MatchState from, v1::MatchState to) {
   if (Allowed(from, to)) {
     return absl::OkStatus();
   }
-  return absl::FailedPreconditionError(
-      absl::StrCat("cannot go from ", StateWord(from), " to ", StateWord(to)));
+  // The text names the match's state and what it can still become (one
+  // catalogue text per state), in the caller's language when it is sent;
+  // `to` is the call's own step.
+  return TextError(absl::StatusCode::kFailedPrecondition,
+                   i18n::Later(absl::StrCat("guides.match_transition.", StateWord(from))));
 }
 
 bool UsesCapacity(v1::MatchState state) {

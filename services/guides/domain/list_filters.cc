@@ -26,7 +26,8 @@ absl::StatusOr<store::ListFilter> FilterOf(const v1::ListGuidesRequest& r) {
   c.Enum("experience", r.experience(), v1::ExperienceTag_IsValid, false);
   c.Enum("setting", r.setting(), v1::Setting_IsValid, false);
   if (r.experience() != 0 && r.setting() != 0) {
-    c.Add("experience", "filter by one of experience and setting at a time");
+    c.Add("experience", i18n::Later("validation.filter.one_of_two",
+                                    {{"first", "experience"}, {"second", "setting"}}));
   }
   store::ListFilter f;
   f.has_status = r.status() != 0;
@@ -64,7 +65,8 @@ absl::StatusOr<store::ListFilter> FilterOf(const v1::ListGroupSessionsRequest& r
   c.Enum("audience", r.audience(), v1::Audience_IsValid, false);
   c.Id("guide_id", r.guide_id(), false);
   if (r.audience() != 0 && !r.guide_id().empty()) {
-    c.Add("audience", "filter by one of audience and guide_id at a time");
+    c.Add("audience", i18n::Later("validation.filter.one_of_two",
+                                  {{"first", "audience"}, {"second", "guide_id"}}));
   }
   store::ListFilter f;
   f.has_status = r.kind() != 0;

@@ -3,22 +3,26 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <limits>
 #include <string_view>
 #include <unordered_map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "common/calendar/calendar.h"
+#include "common/geo/geo.h"
+#include "common/i18n/catalogue.h"
+#include "common/i18n/enum_names.h"
+#include "common/i18n/numbers.h"
 
 namespace helhed::guides {
 namespace {
 
 using ::google::protobuf::RepeatedField;
 
-constexpr double kEarthRadiusKm = 6371.0088;  // mean radius (IUGG)
-constexpr double kRadiansPerDegree = 3.14159265358979323846 / 180.0;
 constexpr int kDefaultMaxTravelKm = 20;
 constexpr absl::string_view kDefaultLanguage = "da";
 
@@ -49,166 +53,32 @@ int Popcount(uint64_t x) {
   return n;
 }
 
-int32_t DateKey(const google::type::Date& d) {
-  return d.year() * 10000 + d.month() * 100 + d.day();
-}
-
-// yyyy-mm-dd from a DateKey.
-std::string DateText(int32_t key) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", key / 10000, key / 100 % 100, key % 100);
-  return buf;
-}
+using calendar::DateKey;
 
 // Coordinates count when set and not the (0, 0) an unset message reads as.
 bool HasCoordinates(bool has, const v1::GeoPoint& p) {
   return has && !(p.latitude() == 0 && p.longitude() == 0);
 }
 
-// "4.5", "10", "12.3": at most `decimals` decimals, trailing zeros dropped.
-std::string Number(double x, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
-  std::string s(buf);
-  if (s.find('.') != std::string::npos) {
-    while (!s.empty() && s.back() == '0') {
-      s.pop_back();
-    }
-    if (!s.empty() && s.back() == '.') {
-      s.pop_back();
-    }
-  }
-  if (s == "-0") {
-    s = "0";
-  }
-  return s;
-}
-
-std::string Plural(int n, absl::string_view one, absl::string_view many) {
-  return absl::StrCat(n, " ", n == 1 ? one : many);
-}
-
-std::string ExperienceWord(int tag) {
-  switch (tag) {
-    case v1::EXPERIENCE_TAG_AUTISM:
-      return "autism";
-    case v1::EXPERIENCE_TAG_ADHD:
-      return "ADHD";
-    case v1::EXPERIENCE_TAG_ACQUIRED_BRAIN_INJURY:
-      return "acquired brain injury";
-    case v1::EXPERIENCE_TAG_INTELLECTUAL_DISABILITY:
-      return "intellectual disability";
-    case v1::EXPERIENCE_TAG_PHYSICAL_DISABILITY:
-      return "physical disability";
-    case v1::EXPERIENCE_TAG_MENTAL_ILLNESS:
-      return "mental illness";
-    case v1::EXPERIENCE_TAG_ADDICTION_RECOVERY:
-      return "addiction recovery";
-    case v1::EXPERIENCE_TAG_HOMELESSNESS:
-      return "homelessness";
-    case v1::EXPERIENCE_TAG_RELATIVE:
-      return "being a relative";
-    default:
-      return absl::StrCat("experience ", tag);
-  }
-}
-
-std::string LifePhaseWord(int phase) {
-  switch (phase) {
-    case v1::LIFE_PHASE_YOUTH_TO_ADULT:
-      return "youth to adult";
-    case v1::LIFE_PHASE_WORK_AND_EDUCATION:
-      return "work and education";
-    case v1::LIFE_PHASE_PARENTHOOD:
-      return "parenthood";
-    case v1::LIFE_PHASE_SENIOR_LIFE:
-      return "senior life";
-    default:
-      return absl::StrCat("life phase ", phase);
-  }
-}
-
-std::string SettingWord(int setting) {
-  switch (setting) {
-    case v1::SETTING_DISABILITY_SERVICES:
-      return "disability services";
-    case v1::SETTING_JOB_CENTRE:
-      return "job centre";
-    case v1::SETTING_ADDICTION_TREATMENT:
-      return "addiction treatment";
-    case v1::SETTING_HOUSING:
-      return "housing";
-    default:
-      return absl::StrCat("setting ", setting);
-  }
-}
-
-std::string AgeBandWord(int band) {
-  switch (band) {
-    case v1::AGE_BAND_18_29:
-      return "18-29";
-    case v1::AGE_BAND_30_49:
-      return "30-49";
-    case v1::AGE_BAND_50_66:
-      return "50-66";
-    case v1::AGE_BAND_67_PLUS:
-      return "67+";
-    default:
-      return absl::StrCat("age band ", band);
-  }
-}
-
-std::string GenderWord(int gender) {
-  switch (gender) {
-    case v1::GENDER_FEMALE:
-      return "female";
-    case v1::GENDER_MALE:
-      return "male";
-    case v1::GENDER_OTHER:
-      return "other";
-    default:
-      return absl::StrCat("gender ", gender);
-  }
-}
-
-std::string StatusReason(v1::GuideStatus status) {
-  switch (status) {
-    case v1::GUIDE_STATUS_PAUSED:
-      return "guide paused";
-    case v1::GUIDE_STATUS_LEFT:
-      return "guide has left";
-    default:
-      return "guide not active";
-  }
-}
-
-// A point in radians with the cosine of its latitude, for the haversine.
+// A place, when known, in radians with the cosine of its latitude computed
+// once (common/geo).
 struct Point {
   bool known = false;
-  double lat = 0;
-  double lon = 0;
-  double cos_lat = 1;
+  geo::Point at;
 };
 
 Point ToPoint(bool has, const v1::GeoPoint& p) {
   Point out;
   if (HasCoordinates(has, p)) {
     out.known = true;
-    out.lat = p.latitude() * kRadiansPerDegree;
-    out.lon = p.longitude() * kRadiansPerDegree;
-    out.cos_lat = std::cos(out.lat);
+    out.at = geo::FromDegrees(p.latitude(), p.longitude());
   }
   return out;
 }
 
-// Great-circle distance. Every path (Violations, Score, Rank, the batches)
-// goes through here, so a pair always gets the same number.
-double DistanceKm(const Point& a, const Point& b) {
-  const double s_lat = std::sin((b.lat - a.lat) / 2);
-  const double s_lon = std::sin((b.lon - a.lon) / 2);
-  const double h = s_lat * s_lat + a.cos_lat * b.cos_lat * s_lon * s_lon;
-  return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
-}
+// Great-circle distance (common/geo). Every path (Violations, Score, Rank,
+// the batches) goes through here, so a pair always gets the same number.
+double DistanceKm(const Point& a, const Point& b) { return geo::DistanceKm(a.at, b.at); }
 
 // Request-side data, computed once per request.
 struct RequestFacts {
@@ -324,78 +194,120 @@ bool Speaks(const v1::Guide& g, absl::string_view language) {
 }
 
 // Whether `g` may take `q`; sets `reach` when it gets that far. Without
-// `reasons` it stops at the first failing rule and builds no strings (the
-// ranking and batch path); with it, it checks every rule and adds one reason
-// per failure.
+// `failed` it stops at the first failing rule (the ranking and batch path);
+// with it, it checks every rule and adds each failing one, in the documented
+// order. Rank, the batches, Violations and Explain all go through here.
 bool Check(const RequestFacts& q, const GuideFacts& g, bool declined, Reach& reach,
-           std::vector<std::string>* reasons) {
+           std::vector<v1::EligibilityRule>* failed) {
   const v1::Guide& guide = g.s->guide;
   bool ok = true;
   // Records a failing rule; false when the caller should stop.
-  auto fail = [&](auto&& reason) {
+  auto fail = [&](v1::EligibilityRule rule) {
     ok = false;
-    if (reasons == nullptr) {
+    if (failed == nullptr) {
       return false;
     }
-    reasons->push_back(reason());
+    failed->push_back(rule);
     return true;
   };
 
-  if (!q.r->consent_given() && !fail([] { return std::string("no consent given"); })) {
+  if (!q.r->consent_given() && !fail(v1::ELIGIBILITY_RULE_CONSENT)) {
     return false;
   }
-  if (guide.status() != v1::GUIDE_STATUS_ACTIVE &&
-      !fail([&] { return StatusReason(guide.status()); })) {
+  if (guide.status() != v1::GUIDE_STATUS_ACTIVE && !fail(v1::ELIGIBILITY_RULE_INACTIVE)) {
     return false;
   }
   if (guide.state() != ::helhed::common::v1::RESOURCE_STATE_ACTIVE &&
-      !fail([] { return std::string("guide archived"); })) {
+      !fail(v1::ELIGIBILITY_RULE_ARCHIVED)) {
     return false;
   }
-  if (g.free <= 0 && !fail([&] {
-        return absl::StrCat("no capacity left (", g.s->load, " of ", guide.capacity(), " in use)");
-      })) {
+  if (g.free <= 0 && !fail(v1::ELIGIBILITY_RULE_CAPACITY)) {
     return false;
   }
-  if (!g.trained && !fail([&] {
-        return guide.trainings().empty() ? std::string("no training")
-                                         : absl::StrCat("no training valid on ", DateText(g.today));
-      })) {
+  if (!g.trained && !fail(v1::ELIGIBILITY_RULE_TRAINING)) {
     return false;
   }
-  if (!Speaks(guide, q.language) &&
-      !fail([&] { return absl::StrCat("does not speak ", q.language); })) {
+  if (!Speaks(guide, q.language) && !fail(v1::ELIGIBILITY_RULE_LANGUAGE)) {
     return false;
   }
-  if (q.setting != 0 && (g.settings & Bit(q.setting)) == 0 &&
-      !fail([&] { return absl::StrCat("does not work in ", SettingWord(q.setting)); })) {
+  if (q.setting != 0 && (g.settings & Bit(q.setting)) == 0 && !fail(v1::ELIGIBILITY_RULE_SETTING)) {
     return false;
   }
   if (q.Must(v1::MUST_HAVE_GENDER) && q.gender != 0 && guide.gender() != q.gender &&
-      !fail([&] { return absl::StrCat("not the required gender (", GenderWord(q.gender), ")"); })) {
+      !fail(v1::ELIGIBILITY_RULE_GENDER)) {
     return false;
   }
   if (q.Must(v1::MUST_HAVE_AGE_BAND) && q.age_band != 0 && guide.age_band() != q.age_band &&
-      !fail([&] {
-        return absl::StrCat("not the required age band (", AgeBandWord(q.age_band), ")");
-      })) {
+      !fail(v1::ELIGIBILITY_RULE_AGE_BAND)) {
     return false;
   }
   if (q.Must(v1::MUST_HAVE_SHARED_EXPERIENCE) && (q.situation & g.experiences) == 0 &&
-      !fail([] { return std::string("no experience in common with the situation"); })) {
+      !fail(v1::ELIGIBILITY_RULE_SHARED_EXPERIENCE)) {
     return false;
   }
-  if (declined && !fail([] { return std::string("declined this request before"); })) {
+  if (declined && !fail(v1::ELIGIBILITY_RULE_DECLINED)) {
     return false;
   }
   reach = ReachOf(q, g);
-  if (reach.kind == ReachKind::kKnown && reach.km > g.max_km && !fail([&] {
-        return absl::StrCat("too far: ", Number(reach.km, 1), " km (travels up to ", g.max_km,
-                            " km)");
-      })) {
+  if (reach.kind == ReachKind::kKnown && reach.km > g.max_km &&
+      !fail(v1::ELIGIBILITY_RULE_DISTANCE)) {
     return false;
   }
   return ok;
+}
+
+// The text of one failing rule, in `lang`.
+std::string RuleText(i18n::Language lang, v1::EligibilityRule rule, const RequestFacts& q,
+                     const GuideFacts& g, const Reach& reach) {
+  const v1::Guide& guide = g.s->guide;
+  switch (rule) {
+    case v1::ELIGIBILITY_RULE_CONSENT:
+      return i18n::Message(lang, "guides.rule.consent");
+    case v1::ELIGIBILITY_RULE_INACTIVE:
+      switch (guide.status()) {
+        case v1::GUIDE_STATUS_PAUSED:
+          return i18n::Message(lang, "guides.rule.paused");
+        case v1::GUIDE_STATUS_LEFT:
+          return i18n::Message(lang, "guides.rule.left");
+        default:
+          return i18n::Message(lang, "guides.rule.inactive");
+      }
+    case v1::ELIGIBILITY_RULE_ARCHIVED:
+      return i18n::Message(lang, "guides.rule.archived");
+    case v1::ELIGIBILITY_RULE_CAPACITY:
+      return i18n::Message(lang, "guides.rule.capacity",
+                           {{"load", i18n::Integer(lang, g.s->load)},
+                            {"capacity", i18n::Integer(lang, guide.capacity())}});
+    case v1::ELIGIBILITY_RULE_TRAINING:
+      return guide.trainings().empty()
+                 ? i18n::Message(lang, "guides.rule.no_training")
+                 : i18n::Message(
+                       lang, "guides.rule.training_expired",
+                       {{"date", i18n::ShortDate(lang, calendar::CivilDayOfKey(g.today))}});
+    case v1::ELIGIBILITY_RULE_LANGUAGE:
+      return i18n::Message(lang, "guides.rule.language", {{"language", std::string(q.language)}});
+    case v1::ELIGIBILITY_RULE_SETTING:
+      return i18n::Message(
+          lang, "guides.rule.setting",
+          {{"setting", i18n::EnumName(lang, static_cast<v1::Setting>(q.setting))}});
+    case v1::ELIGIBILITY_RULE_GENDER:
+      return i18n::Message(lang, "guides.rule.gender",
+                           {{"gender", i18n::EnumName(lang, static_cast<v1::Gender>(q.gender))}});
+    case v1::ELIGIBILITY_RULE_AGE_BAND:
+      return i18n::Message(
+          lang, "guides.rule.age_band",
+          {{"age_band", i18n::EnumName(lang, static_cast<v1::AgeBand>(q.age_band))}});
+    case v1::ELIGIBILITY_RULE_SHARED_EXPERIENCE:
+      return i18n::Message(lang, "guides.rule.shared_experience");
+    case v1::ELIGIBILITY_RULE_DECLINED:
+      return i18n::Message(lang, "guides.rule.declined");
+    case v1::ELIGIBILITY_RULE_DISTANCE:
+      return i18n::Message(
+          lang, "guides.rule.distance",
+          {{"km", i18n::Decimal(lang, reach.km, 1)}, {"max", i18n::Integer(lang, g.max_km)}});
+    default:
+      return i18n::EnumName(lang, rule);
+  }
 }
 
 // The numeric parts of a score, without any strings. `total` adds the
@@ -436,7 +348,7 @@ Numbers ScoreNumbers(const RequestFacts& q, const GuideFacts& g, const Reach& re
   n.age = q.age_band != 0 && guide.age_band() == q.age_band ? kAgePoints : 0;
   n.gender = q.gender != 0 && guide.gender() == q.gender ? kGenderPoints : 0;
   n.availability = g.days >= kAvailabilityDays ? kAvailabilityPoints : 0;
-  n.load = -kLoadPerMatch * g.s->load;
+  n.load = g.s->load > 0 ? -kLoadPerMatch * g.s->load : 0.0;  // never -0
   n.total = n.experience + n.life_phase + n.distance + n.age + n.gender + n.availability + n.load;
   return n;
 }
@@ -459,7 +371,7 @@ int YearsAgo(const v1::Guide& g, int tag) {
 }
 
 v1::Candidate MakeCandidate(const RequestFacts& q, const GuideFacts& g, const Reach& reach,
-                            const Numbers& n) {
+                            const Numbers& n, i18n::Language lang) {
   const v1::Guide& guide = g.s->guide;
   v1::Candidate c;
   c.set_guide_id(guide.id());
@@ -470,16 +382,19 @@ v1::Candidate MakeCandidate(const RequestFacts& q, const GuideFacts& g, const Re
 
   std::string experience;
   if (n.shared == 0) {
-    experience = "no experience in common with the situation";
+    experience = i18n::Message(lang, "guides.factor.experience.none");
   } else {
-    experience = absl::StrCat("shares ", Plural(n.shared, "experience", "experiences"));
+    experience = n.shared == 1 ? i18n::Message(lang, "guides.factor.experience.shared_one")
+                               : i18n::Message(lang, "guides.factor.experience.shared_many",
+                                               {{"count", i18n::Integer(lang, n.shared)}});
     if (n.lived > 0) {
-      absl::StrAppend(&experience, ", ", n.lived, " lived through ", kLivedThroughYears,
-                      "+ years ago");
+      absl::StrAppend(&experience,
+                      i18n::Message(lang, "guides.factor.experience.lived",
+                                    {{"count", i18n::Integer(lang, n.lived)},
+                                     {"years", i18n::Integer(lang, kLivedThroughYears)}}));
     }
-    absl::StrAppend(&experience, ":");
+    std::vector<std::string> tags;
     uint64_t seen = 0;
-    bool first = true;
     for (int tag : q.r->situation()) {
       const uint64_t bit = Bit(tag);
       if ((bit & g.experiences) == 0 || (bit & seen) != 0) {
@@ -487,76 +402,93 @@ v1::Candidate MakeCandidate(const RequestFacts& q, const GuideFacts& g, const Re
       }
       seen |= bit;
       const int years = YearsAgo(guide, tag);
-      absl::StrAppend(&experience, first ? " " : ", ", ExperienceWord(tag), " (",
-                      years == 0 ? std::string("within the last year")
-                                 : absl::StrCat(Plural(years, "year", "years"), " ago"),
-                      ")");
-      first = false;
+      const std::string when =
+          years == 0   ? i18n::Message(lang, "guides.factor.experience.within_year")
+          : years == 1 ? i18n::Message(lang, "guides.factor.experience.year_ago")
+                       : i18n::Message(lang, "guides.factor.experience.years_ago",
+                                       {{"years", i18n::Integer(lang, years)}});
+      tags.push_back(i18n::Message(
+          lang, "guides.factor.experience.tag",
+          {{"tag", i18n::EnumName(lang, static_cast<v1::ExperienceTag>(tag))}, {"when", when}}));
     }
+    absl::StrAppend(&experience, ": ", absl::StrJoin(tags, ", "));
     if (kExperiencePerTag * n.shared + kExperienceLivedThrough * n.lived > kExperienceCap) {
-      absl::StrAppend(&experience, " (counted up to ", Number(kExperienceCap, 0), ")");
+      absl::StrAppend(&experience, " ",
+                      i18n::Message(lang, "guides.factor.experience.capped",
+                                    {{"cap", i18n::Decimal(lang, kExperienceCap, 0)}}));
     }
   }
   AddFactor(c, "experience", n.experience, std::move(experience));
 
   const int phase = q.r->life_phase();
-  std::string life_phase;
-  if (phase == 0) {
-    life_phase = "no life phase given";
-  } else if (n.life_phase > 0) {
-    life_phase = absl::StrCat("knows the life phase ", LifePhaseWord(phase));
-  } else {
-    life_phase = absl::StrCat("does not know the life phase ", LifePhaseWord(phase));
-  }
-  AddFactor(c, "life_phase", n.life_phase, std::move(life_phase));
+  const std::string phase_name = i18n::EnumName(lang, static_cast<v1::LifePhase>(phase));
+  AddFactor(c, "life_phase", n.life_phase,
+            phase == 0 ? i18n::Message(lang, "guides.factor.life_phase.none")
+            : n.life_phase > 0
+                ? i18n::Message(lang, "guides.factor.life_phase.known", {{"phase", phase_name}})
+                : i18n::Message(lang, "guides.factor.life_phase.unknown", {{"phase", phase_name}}));
 
   std::string distance;
   switch (reach.kind) {
     case ReachKind::kKnown:
-      distance =
-          absl::StrCat(Number(reach.km, 1), " km from home (travels up to ", g.max_km, " km)");
+      distance = i18n::Message(
+          lang, "guides.factor.distance.known",
+          {{"km", i18n::Decimal(lang, reach.km, 1)}, {"max", i18n::Integer(lang, g.max_km)}});
       break;
     case ReachKind::kSamePostcode:
-      distance = absl::StrCat("lives in the same postcode (", guide.home_postcode(), ")");
+      distance = i18n::Message(lang, "guides.factor.distance.same_postcode",
+                               {{"postcode", guide.home_postcode()}});
       break;
     case ReachKind::kUnknown:
-      distance = "distance unknown (no coordinates, another postcode)";
+      distance = i18n::Message(lang, "guides.factor.distance.unknown");
       break;
   }
   AddFactor(c, "distance", n.distance, std::move(distance));
 
-  std::string age;
-  if (q.age_band == 0) {
-    age = "no age band preferred";
-  } else if (n.age > 0) {
-    age = absl::StrCat("in the preferred age band (", AgeBandWord(q.age_band), ")");
-  } else {
-    age = absl::StrCat("not in the preferred age band (", AgeBandWord(q.age_band), ")");
-  }
-  AddFactor(c, "age", n.age, std::move(age));
+  const std::string band = i18n::EnumName(lang, static_cast<v1::AgeBand>(q.age_band));
+  AddFactor(c, "age", n.age,
+            q.age_band == 0 ? i18n::Message(lang, "guides.factor.age.none")
+            : n.age > 0     ? i18n::Message(lang, "guides.factor.age.match", {{"age_band", band}})
+                        : i18n::Message(lang, "guides.factor.age.no_match", {{"age_band", band}}));
 
-  std::string gender;
-  if (q.gender == 0) {
-    gender = "no gender preferred";
-  } else if (n.gender > 0) {
-    gender = absl::StrCat("the preferred gender (", GenderWord(q.gender), ")");
-  } else {
-    gender = absl::StrCat("not the preferred gender (", GenderWord(q.gender), ")");
-  }
-  AddFactor(c, "gender", n.gender, std::move(gender));
+  const std::string gender = i18n::EnumName(lang, static_cast<v1::Gender>(q.gender));
+  AddFactor(c, "gender", n.gender,
+            q.gender == 0 ? i18n::Message(lang, "guides.factor.gender.none")
+            : n.gender > 0
+                ? i18n::Message(lang, "guides.factor.gender.match", {{"gender", gender}})
+                : i18n::Message(lang, "guides.factor.gender.no_match", {{"gender", gender}}));
 
-  std::string availability = absl::StrCat("available on ", Plural(g.days, "day", "days"));
+  std::string availability = g.days == 1 ? i18n::Message(lang, "guides.factor.availability.one_day")
+                                         : i18n::Message(lang, "guides.factor.availability.days",
+                                                         {{"days", i18n::Integer(lang, g.days)}});
   if (g.days < kAvailabilityDays) {
-    absl::StrAppend(&availability, " (", kAvailabilityDays, " or more count)");
+    absl::StrAppend(&availability, " ",
+                    i18n::Message(lang, "guides.factor.availability.counts_from",
+                                  {{"min", i18n::Integer(lang, kAvailabilityDays)}}));
   }
   AddFactor(c, "availability", n.availability, std::move(availability));
 
   const int load = g.s->load;
+  const std::string capacity = i18n::Integer(lang, guide.capacity());
   AddFactor(c, "load", n.load,
-            load == 0 ? std::string("no active matches")
-                      : absl::StrCat(Plural(load, "active match", "active matches"), " (capacity ",
-                                     guide.capacity(), ")"));
+            load == 0 ? i18n::Message(lang, "guides.factor.load.none")
+            : load == 1
+                ? i18n::Message(lang, "guides.factor.load.one", {{"capacity", capacity}})
+                : i18n::Message(lang, "guides.factor.load.many",
+                                {{"count", i18n::Integer(lang, load)}, {"capacity", capacity}}));
   return c;
+}
+
+// A score factor's name in `lang`.
+std::string FactorName(i18n::Language lang, absl::string_view factor) {
+  if (factor == "experience") return i18n::Message(lang, "guides.factor_name.experience");
+  if (factor == "life_phase") return i18n::Message(lang, "guides.factor_name.life_phase");
+  if (factor == "distance") return i18n::Message(lang, "guides.factor_name.distance");
+  if (factor == "age") return i18n::Message(lang, "guides.factor_name.age");
+  if (factor == "gender") return i18n::Message(lang, "guides.factor_name.gender");
+  if (factor == "availability") return i18n::Message(lang, "guides.factor_name.availability");
+  if (factor == "load") return i18n::Message(lang, "guides.factor_name.load");
+  return std::string(factor);
 }
 
 // The guide ids declined for `request_id`, sorted (the set's order).
@@ -567,6 +499,55 @@ std::vector<absl::string_view> DeclinedFor(const std::string& request_id, const 
     out.push_back(it->second);
   }
   return out;
+}
+
+// One feasible guide of a ranking: its index in the pool, for the last tie
+// break (input order).
+struct Entry {
+  double score;
+  int index;
+  const GuideState* state;
+  Reach reach;
+};
+
+// Best first: higher score, then lower load, then guide id, then input
+// order.
+bool Better(const Entry& a, const Entry& b) {
+  if (a.score != b.score) {
+    return a.score > b.score;
+  }
+  if (a.state->load != b.state->load) {
+    return a.state->load < b.state->load;
+  }
+  if (a.state->guide.id() != b.state->guide.id()) {
+    return a.state->guide.id() < b.state->guide.id();
+  }
+  return a.index < b.index;
+}
+
+// The guides of `pool` that may take `q`, scored (Rank and Explain).
+std::vector<Entry> FeasibleEntries(const RequestFacts& q,
+                                   const std::vector<const GuideState*>& pool,
+                                   const MatchInputs& in) {
+  const int32_t today = DateKey(in.today);
+  const std::vector<absl::string_view> declined = DeclinedFor(q.r->id(), in);
+  std::vector<Entry> feasible;
+  feasible.reserve(pool.size());
+  for (size_t i = 0; i < pool.size(); ++i) {
+    const GuideFacts g(*pool[i], today);
+    if (!g.Available()) {
+      continue;
+    }
+    const bool is_declined =
+        !declined.empty() &&
+        std::binary_search(declined.begin(), declined.end(), absl::string_view(g.s->guide.id()));
+    Reach reach;
+    if (!Check(q, g, is_declined, reach, nullptr)) {
+      continue;
+    }
+    feasible.push_back(Entry{ScoreNumbers(q, g, reach).total, static_cast<int>(i), pool[i], reach});
+  }
+  return feasible;
 }
 
 // Feasible pairs of a batch as flat arrays, by request (CSR): the edges of
@@ -675,81 +656,162 @@ BatchResult ResultOf(const std::vector<int>& assigned_edge, const Edges& edges) 
 
 }  // namespace
 
-std::vector<std::string> Violations(const v1::GuidanceRequest& r, const GuideState& g,
-                                    const MatchInputs& in) {
+std::vector<RuleFailure> FailedRules(const v1::GuidanceRequest& r, const GuideState& g,
+                                     const MatchInputs& in, i18n::Language language) {
   const RequestFacts q(r);
   const GuideFacts facts(g, DateKey(in.today));
   const bool declined = in.declined_pairs.count({r.id(), g.guide.id()}) != 0;
-  std::vector<std::string> reasons;
+  std::vector<v1::EligibilityRule> rules;
   Reach reach;
-  Check(q, facts, declined, reach, &reasons);
-  return reasons;
+  Check(q, facts, declined, reach, &rules);
+  std::vector<RuleFailure> out;
+  out.reserve(rules.size());
+  for (v1::EligibilityRule rule : rules) {
+    out.push_back(RuleFailure{rule, RuleText(language, rule, q, facts, reach)});
+  }
+  return out;
 }
 
-v1::Candidate Score(const v1::GuidanceRequest& r, const GuideState& g) {
+std::vector<std::string> Violations(const v1::GuidanceRequest& r, const GuideState& g,
+                                    const MatchInputs& in, i18n::Language language) {
+  std::vector<std::string> out;
+  for (RuleFailure& f : FailedRules(r, g, in, language)) {
+    out.push_back(std::move(f.text));
+  }
+  return out;
+}
+
+v1::Candidate Score(const v1::GuidanceRequest& r, const GuideState& g, i18n::Language language) {
   const RequestFacts q(r);
   const GuideFacts facts(g, 0);
   const Reach reach = ReachOf(q, facts);
-  return MakeCandidate(q, facts, reach, ScoreNumbers(q, facts, reach));
+  return MakeCandidate(q, facts, reach, ScoreNumbers(q, facts, reach), language);
 }
 
 std::vector<v1::Candidate> Rank(const v1::GuidanceRequest& r, const std::vector<GuideState>& guides,
-                                const MatchInputs& in, int limit) {
+                                const MatchInputs& in, int limit, i18n::Language language) {
   std::vector<v1::Candidate> out;
   if (limit <= 0 || guides.empty() || !r.consent_given()) {
     return out;
   }
   const RequestFacts q(r);
   const int32_t today = DateKey(in.today);
-  const std::vector<absl::string_view> declined = DeclinedFor(r.id(), in);
-
-  struct Entry {
-    double score;
-    int index;
-    Reach reach;
-  };
-  std::vector<Entry> feasible;
-  feasible.reserve(guides.size());
-  for (size_t i = 0; i < guides.size(); ++i) {
-    const GuideFacts g(guides[i], today);
-    if (!g.Available()) {
-      continue;
-    }
-    const bool is_declined =
-        !declined.empty() &&
-        std::binary_search(declined.begin(), declined.end(), absl::string_view(g.s->guide.id()));
-    Reach reach;
-    if (!Check(q, g, is_declined, reach, nullptr)) {
-      continue;
-    }
-    feasible.push_back(Entry{ScoreNumbers(q, g, reach).total, static_cast<int>(i), reach});
+  std::vector<const GuideState*> pool;
+  pool.reserve(guides.size());
+  for (const GuideState& g : guides) {
+    pool.push_back(&g);
   }
-
-  // Best first: higher score, then lower load, then guide id, then input
-  // order.
-  auto better = [&guides](const Entry& a, const Entry& b) {
-    if (a.score != b.score) {
-      return a.score > b.score;
-    }
-    const GuideState& ga = guides[a.index];
-    const GuideState& gb = guides[b.index];
-    if (ga.load != gb.load) {
-      return ga.load < gb.load;
-    }
-    if (ga.guide.id() != gb.guide.id()) {
-      return ga.guide.id() < gb.guide.id();
-    }
-    return a.index < b.index;
-  };
+  std::vector<Entry> feasible = FeasibleEntries(q, pool, in);
   const size_t k = std::min(feasible.size(), static_cast<size_t>(limit));
-  std::partial_sort(feasible.begin(), feasible.begin() + k, feasible.end(), better);
+  std::partial_sort(feasible.begin(), feasible.begin() + k, feasible.end(), Better);
 
   out.reserve(k);
   for (size_t i = 0; i < k; ++i) {
     const Entry& e = feasible[i];
-    const GuideFacts g(guides[e.index], today);
-    out.push_back(MakeCandidate(q, g, e.reach, ScoreNumbers(q, g, e.reach)));
+    const GuideFacts g(*e.state, today);
+    out.push_back(MakeCandidate(q, g, e.reach, ScoreNumbers(q, g, e.reach), language));
   }
+  return out;
+}
+
+v1::CandidateExplanation Explain(const v1::GuidanceRequest& r,
+                                 const std::vector<GuideState>& guides, const GuideState& who,
+                                 const MatchInputs& in, int limit, i18n::Language language) {
+  const RequestFacts q(r);
+  const int32_t today = DateKey(in.today);
+  const GuideFacts facts(who, today);
+  v1::CandidateExplanation out;
+  out.set_guide_id(who.guide.id());
+  out.set_display_name(who.guide.display_name());
+  const std::string& name =
+      who.guide.display_name().empty() ? who.guide.id() : who.guide.display_name();
+
+  std::vector<v1::EligibilityRule> rules;
+  Reach reach;
+  Check(q, facts, in.declined_pairs.count({r.id(), who.guide.id()}) != 0, reach, &rules);
+  if (!rules.empty()) {
+    std::vector<std::string> texts;
+    for (v1::EligibilityRule rule : rules) {
+      out.add_failed_rules(rule);
+      texts.push_back(RuleText(language, rule, q, facts, reach));
+    }
+    out.set_text(i18n::Message(language, "guides.explain.excluded",
+                               {{"name", name}, {"rules", absl::StrJoin(texts, "; ")}}));
+    return out;
+  }
+
+  // The same pool and order as Rank, with `who` in it (once, last).
+  std::vector<const GuideState*> pool;
+  pool.reserve(guides.size() + 1);
+  for (const GuideState& g : guides) {
+    if (g.guide.id() != who.guide.id()) {
+      pool.push_back(&g);
+    }
+  }
+  pool.push_back(&who);
+  std::vector<Entry> feasible = FeasibleEntries(q, pool, in);
+  const Numbers mine = ScoreNumbers(q, facts, reach);
+  const Entry me{mine.total, static_cast<int>(pool.size()) - 1, &who, reach};
+  int rank = 1;
+  for (const Entry& e : feasible) {
+    if (e.state != &who && Better(e, me)) {
+      ++rank;
+    }
+  }
+  const v1::Candidate scored = MakeCandidate(q, facts, reach, mine, language);
+  out.set_rank(rank);
+  out.set_score(mine.total);
+  *out.mutable_factors() = scored.factors();
+  const int shown =
+      static_cast<int>(std::min(feasible.size(), static_cast<size_t>(std::max(0, limit))));
+  out.set_ranked(rank <= shown);
+  const std::string eligible = i18n::Integer(language, static_cast<int64_t>(feasible.size()));
+  const std::string score = i18n::Decimal(language, mine.total, 1);
+  if (out.ranked() || shown == 0) {
+    out.set_text(i18n::Message(language, "guides.explain.ranked",
+                               {{"name", name},
+                                {"rank", i18n::Integer(language, rank)},
+                                {"eligible", eligible},
+                                {"score", score}}));
+    return out;
+  }
+  // The last one listed: the shown-th best.
+  std::nth_element(feasible.begin(), feasible.begin() + (shown - 1), feasible.end(), Better);
+  const Entry& last = feasible[shown - 1];
+  out.set_gap(std::max(0.0, last.score - mine.total));
+  const std::string last_rank = i18n::Integer(language, shown);
+  std::string text = i18n::Message(
+      language, last.score > mine.total ? "guides.explain.below" : "guides.explain.tie",
+      {{"name", name},
+       {"rank", i18n::Integer(language, rank)},
+       {"eligible", eligible},
+       {"score", score},
+       {"gap", i18n::Decimal(language, last.score - mine.total, 1)},
+       {"last", last_rank}});
+  // The score parts where the last one listed got more.
+  const GuideFacts last_facts(*last.state, today);
+  const Numbers theirs = ScoreNumbers(q, last_facts, last.reach);
+  const double my_parts[] = {mine.experience, mine.life_phase,   mine.distance, mine.age,
+                             mine.gender,     mine.availability, mine.load};
+  const double their_parts[] = {theirs.experience, theirs.life_phase,   theirs.distance, theirs.age,
+                                theirs.gender,     theirs.availability, theirs.load};
+  std::vector<std::string> parts;
+  for (int i = 0; i < scored.factors_size() && i < 7; ++i) {
+    const std::string my_points = i18n::Decimal(language, my_parts[i], 1);
+    const std::string their_points = i18n::Decimal(language, their_parts[i], 1);
+    if (their_parts[i] > my_parts[i] && my_points != their_points) {
+      parts.push_back(i18n::Message(language, "guides.explain.part",
+                                    {{"factor", FactorName(language, scored.factors(i).factor())},
+                                     {"points", my_points},
+                                     {"other", their_points}}));
+    }
+  }
+  if (!parts.empty()) {
+    absl::StrAppend(&text, " ",
+                    i18n::Message(language, "guides.explain.lower_parts",
+                                  {{"last", last_rank}, {"parts", absl::StrJoin(parts, ", ")}}));
+  }
+  out.set_text(std::move(text));
   return out;
 }
 

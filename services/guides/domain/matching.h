@@ -1,25 +1,27 @@
 // Matching borgerguides to guidance requests: hard constraints, a
 // documented score, and the batch assignment. Pure: no I/O.
 //
-// Hard constraints (a guide failing one is not a candidate; Violations gives
-// one reason per failing rule):
-//   - the request has the citizen's consent;
-//   - the guide is ACTIVE and its resource state ACTIVE;
-//   - capacity left: load < capacity (load = proposed + accepted + active);
+// Hard constraints (a guide failing one is not a candidate; FailedRules gives
+// each failing rule as the v1::EligibilityRule in brackets, with a text):
+//   - the request has the citizen's consent [CONSENT];
+//   - the guide is ACTIVE [INACTIVE] and its resource state ACTIVE [ARCHIVED];
+//   - capacity left: load < capacity (load = proposed + accepted + active)
+//     [CAPACITY];
 //   - a training valid on `today`: valid_until set and >= today (and
-//     completed_date, when set, <= today);
+//     completed_date, when set, <= today) [TRAINING];
 //   - speaks the request's language (preferences.language, default "da";
-//     ASCII case ignored);
-//   - works in the preferred setting, if one is given;
-//   - each must-have: GENDER (preferences.gender), AGE_BAND
-//     (preferences.age_band), SETTING, SHARED_EXPERIENCE (a tag in common).
-//     GENDER, AGE_BAND or SETTING without that preference ask for nothing;
-//     SETTING with one is the rule above (one reason, not two);
-//   - the pair was not declined before (`declined_pairs`);
+//     ASCII case ignored) [LANGUAGE];
+//   - works in the preferred setting, if one is given [SETTING];
+//   - each must-have: GENDER (preferences.gender) [GENDER], AGE_BAND
+//     (preferences.age_band) [AGE_BAND], SETTING, SHARED_EXPERIENCE (a tag in
+//     common) [SHARED_EXPERIENCE]. GENDER, AGE_BAND or SETTING without that
+//     preference ask for nothing; SETTING with one is the rule above (one
+//     reason, not two);
+//   - the pair was not declined before (`declined_pairs`) [DECLINED];
 //   - within the guide's travel distance (max_travel_km, default 20 km) when
 //     both sides have coordinates (great-circle distance; unset or exactly
 //     0,0 counts as none); otherwise the same postcode counts as 0 km and
-//     another as unknown (allowed, scores nothing for distance).
+//     another as unknown (allowed, scores nothing for distance) [DISTANCE].
 //
 // Score (each factor reported with a reason; all seven always present, with
 // 0 points when they do not apply; the score is their sum):
@@ -43,12 +45,12 @@
 #include <utility>
 #include <vector>
 
+#include "common/i18n/language.h"
 #include "google/type/date.pb.h"
 #include "helhed/guides/v1/guides_service.pb.h"
 #include "helhed/guides/v1/resources.pb.h"
 
 namespace helhed::guides {
-
 
 struct GuideState {
   v1::Guide guide;
@@ -62,18 +64,40 @@ struct MatchInputs {
   std::set<std::pair<std::string, std::string>> declined_pairs;
 };
 
-// Empty when `g` may take `r`; otherwise one reason per failing constraint.
-std::vector<std::string> Violations(const v1::GuidanceRequest& r, const GuideState& g,
-                                    const MatchInputs& in);
+// A failing hard constraint with its text in the language asked for.
+struct RuleFailure {
+  v1::EligibilityRule rule;
+  std::string text;
+};
 
-// The score of a feasible pair, factors filled.
-v1::Candidate Score(const v1::GuidanceRequest& r, const GuideState& g);
+// Every hard constraint `g` fails for `r`, in the order listed above (empty
+// when `g` may take `r`). Rank and the batches use the same check, so they
+// cannot disagree.
+std::vector<RuleFailure> FailedRules(const v1::GuidanceRequest& r, const GuideState& g,
+                                     const MatchInputs& in, i18n::Language language);
+
+// The texts of FailedRules (e.g. "for langt væk: 25 km (kører højst 20 km)",
+// in English "too far: 25 km (travels up to 20 km)").
+std::vector<std::string> Violations(const v1::GuidanceRequest& r, const GuideState& g,
+                                    const MatchInputs& in, i18n::Language language);
+
+// The score of a feasible pair, factors filled with reasons in `language`.
+v1::Candidate Score(const v1::GuidanceRequest& r, const GuideState& g, i18n::Language language);
 
 // Feasible guides for one request, best first (ties: lower load, then id),
 // at most `limit` (none when limit <= 0). Reasons are written only for the
-// guides returned.
+// guides returned, in `language`.
 std::vector<v1::Candidate> Rank(const v1::GuidanceRequest& r, const std::vector<GuideState>& guides,
-                                const MatchInputs& in, int limit);
+                                const MatchInputs& in, int limit, i18n::Language language);
+
+// Why `who` is, or is not, among Rank(r, guides + who, in, limit): the
+// failing constraints when infeasible; otherwise the rank among all feasible
+// guides (also beyond `limit`), and when beyond it the gap to the last one
+// listed and the score factors where that one got more points. `who`
+// replaces a guide of `guides` with the same id. Texts in `language`.
+v1::CandidateExplanation Explain(const v1::GuidanceRequest& r,
+                                 const std::vector<GuideState>& guides, const GuideState& who,
+                                 const MatchInputs& in, int limit, i18n::Language language);
 
 struct BatchResult {
   // (request index, guide index) pairs, by request index.

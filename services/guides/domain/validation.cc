@@ -42,7 +42,7 @@ std::string Item(const std::string& f, int i) { return absl::StrCat(f, "[", i, "
 template <typename K>
 void CheckUnique(Validator& c, std::set<K>& seen, const K& key, const std::string& f) {
   if (!seen.insert(key).second) {
-    c.Add(f, "is a duplicate");
+    c.Add(f, i18n::Later("validation.field.duplicate"));
   }
 }
 
@@ -50,12 +50,12 @@ void CheckUnique(Validator& c, std::set<K>& seen, const K& key, const std::strin
 // `max` items; true when its items are worth checking one by one.
 bool CheckCount(Validator& c, const std::string& f, int size, int min, int max) {
   if (size < min) {
-    c.Add(f, min == 1 ? std::string("must have at least one item")
-                      : absl::StrCat("must have at least ", min, " items"));
+    c.Add(f, min == 1 ? i18n::Later("validation.list.min_one")
+                      : i18n::Later("validation.list.min_items", {{"min", absl::StrCat(min)}}));
     return false;
   }
   if (size > max) {
-    c.Add(f, absl::StrCat("must have at most ", max, " items"));
+    c.Add(f, i18n::Later("validation.list.max_items", {{"max", absl::StrCat(max)}}));
     return false;
   }
   return true;
@@ -73,7 +73,7 @@ void RequiredEnumList(Validator& c, const std::string& f,
 // Four ASCII digits, such as "8900"; required.
 void CheckPostcode(Validator& c, const std::string& f, const std::string& postcode) {
   if (postcode.empty()) {
-    c.Add(f, "is required");
+    c.Add(f, i18n::Later("validation.field.required"));
     return;
   }
   bool ok = postcode.size() == 4;
@@ -81,7 +81,7 @@ void CheckPostcode(Validator& c, const std::string& f, const std::string& postco
     ok = ok && ch >= '0' && ch <= '9';
   }
   if (!ok) {
-    c.Add(f, "must be a postcode of four digits, such as \"8900\"");
+    c.Add(f, i18n::Later("validation.postcode.four_digits"));
   }
 }
 
@@ -92,16 +92,18 @@ bool IsLanguage(const std::string& code) {
 
 void CheckLanguage(Validator& c, const std::string& f, const std::string& code) {
   if (!IsLanguage(code)) {
-    c.Add(f, "must be an ISO 639-1 code of two lower-case letters, such as \"da\"");
+    c.Add(f, i18n::Later("validation.language.iso639"));
   }
 }
 
 void CheckGeoPoint(Validator& c, const std::string& f, const v1::GeoPoint& m) {
   if (!std::isfinite(m.latitude()) || m.latitude() < -90 || m.latitude() > 90) {
-    c.Add(f + ".latitude", "must be between -90 and 90");
+    c.Add(f + ".latitude",
+          i18n::Later("validation.number.between", {{"min", "-90"}, {"max", "90"}}));
   }
   if (!std::isfinite(m.longitude()) || m.longitude() < -180 || m.longitude() > 180) {
-    c.Add(f + ".longitude", "must be between -180 and 180");
+    c.Add(f + ".longitude",
+          i18n::Later("validation.number.between", {{"min", "-180"}, {"max", "180"}}));
   }
 }
 
@@ -116,9 +118,9 @@ void CheckExperiences(Validator& c, const std::string& f,
     const v1::Experience& e = items[i];
     const int tag = e.tag();
     if (tag == 0) {
-      c.Add(item + ".tag", "is required");
+      c.Add(item + ".tag", i18n::Later("validation.field.required"));
     } else if (!v1::ExperienceTag_IsValid(tag)) {
-      c.Add(item + ".tag", absl::StrCat("has no value ", tag));
+      c.Add(item + ".tag", i18n::Later("validation.enum.no_value", {{"value", absl::StrCat(tag)}}));
     } else {
       CheckUnique(c, seen, tag, item + ".tag");
     }
@@ -161,7 +163,8 @@ void CheckTrainings(Validator& c, FieldViolations& v, const std::string& f,
       continue;
     }
     if (DateKey(t.valid_until()) < DateKey(t.completed_date())) {
-      c.Add(item + ".valid_until", "must not be before completed_date");
+      c.Add(item + ".valid_until",
+            i18n::Later("validation.date.not_before", {{"other", "completed_date"}}));
       continue;
     }
     CheckUnique(c, seen, std::make_tuple(t.course(), DateKey(t.completed_date())), item);

@@ -42,8 +42,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "demo load failed: %s\n", ids.status().ToString().c_str());
     return 1;
   }
-  std::printf("housing demo data loaded into %s: units=%zu applications=%zu stays=%zu offers=%zu\n",
-              target.c_str(), ids->units.size(), ids->applications.size(), ids->tenancies.size(),
-              ids->offers.size());
+  std::printf(
+      "housing demo data loaded into %s: units=%zu applications=%zu stays=%zu offers=%zu"
+      " whole-picture=%zu\n",
+      target.c_str(), ids->units.size(), ids->applications.size(), ids->tenancies.size(),
+      ids->offers.size(), ids->whole_picture.size());
   return 0;
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/auth/principal.h"
+#include "common/calendar/calendar.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/time_util.h"
@@ -20,13 +21,7 @@ constexpr const char* kPostcodes[] = {"8900", "8920", "8930", "8940", "8960", "8
 constexpr const char* kLandlords[] = {"Randers Boligforening", "Boligselskabet Kronjylland",
                                       "Kommunens botilbud", "Fællesbo", "Privat udlejer"};
 
-google::type::Date DateOf(absl::CivilDay d) {
-  google::type::Date out;
-  out.set_year(static_cast<int>(d.year()));
-  out.set_month(d.month());
-  out.set_day(d.day());
-  return out;
-}
+using calendar::DateOf;
 
 class Loader {
  public:
@@ -53,7 +48,7 @@ class Loader {
 
   absl::StatusOr<DemoIds> Load() {
     DemoIds ids;
-    const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+    const absl::CivilDay today = calendar::Today(absl::Now());
     std::vector<v1::HousingUnit> units;
     for (int type = 1; type <= 7; ++type) {
       for (int i = 0; i < o_.units_per_type; ++i) {
@@ -89,7 +84,7 @@ class Loader {
             u->set_support(v1::SUPPORT_LEVEL_NONE);
         }
         *u->mutable_available_from() = DateOf(today + Pick(30));
-        req.set_request_id(Rid(absl::StrCat("unit:", type, ":", i)));
+        req.set_idempotency_key(Rid(absl::StrCat("unit:", type, ":", i)));
         v1::CreateUnitResponse resp;
         HELHED_RETURN_IF_ERROR(Invoke(
             req, &resp, [&](auto* c, auto& r, auto* s) { return stub_->CreateUnit(c, r, s); }));
@@ -121,7 +116,7 @@ class Loader {
       if (i % 5 == 0) a->add_vulnerability_flags(v1::VULNERABILITY_FLAG_YOUNG_ADULT);
       if (i % 4 == 1) a->add_vulnerability_flags(v1::VULNERABILITY_FLAG_LONG_TERM_HOMELESS);
       v1::CreateApplicationResponse resp;
-      req.set_request_id(Rid(absl::StrCat("app:", i)));
+      req.set_idempotency_key(Rid(absl::StrCat("app:", i)));
       HELHED_RETURN_IF_ERROR(Invoke(req, &resp, [&](auto* c, auto& r, auto* s) {
         return stub_->CreateApplication(c, r, s);
       }));
@@ -137,7 +132,7 @@ class Loader {
       }
       if (stay >= static_cast<int>(apps.size())) break;
       v1::CreateTenancyRequest req;
-      req.set_request_id(Rid(absl::StrCat("stay:", stay)));
+      req.set_idempotency_key(Rid(absl::StrCat("stay:", stay)));
       req.mutable_tenancy()->set_unit_id(u.id());
       req.mutable_tenancy()->set_citizen_id(apps[stay].citizen_id());
       *req.mutable_tenancy()->mutable_move_in() = DateOf(today - (10 + 40 * stay));
@@ -183,7 +178,7 @@ class Loader {
       offer.set_application_id(ranked.candidates(0).application_id());
       *offer.mutable_deadline() = google::protobuf::util::TimeUtil::SecondsToTimestamp(
           absl::ToUnixSeconds(absl::Now() + absl::Hours(24 * 14)));
-      offer.set_request_id(Rid(absl::StrCat("offer:", made)));
+      offer.set_idempotency_key(Rid(absl::StrCat("offer:", made)));
       v1::MakeOfferResponse offered;
       HELHED_RETURN_IF_ERROR(Invoke(
           offer, &offered, [&](auto* c, auto& r, auto* s) { return stub_->MakeOffer(c, r, s); }));
@@ -207,7 +202,128 @@ class Loader {
       }
       ++made;
     }
+    if (o_.municipality == "730") {
+      HELHED_RETURN_IF_ERROR(LoadWholePicture(ids, today));
+    }
     return ids;
+  }
+
+  // The whole-picture citizens (services/plans/demo/demo_data.textproto):
+  // an application each, after the offers above so the generated offers
+  // stay as they were, and a stay in the place each lives in now.
+  absl::Status LoadWholePicture(DemoIds& ids, absl::CivilDay today) {
+    const struct {
+      const char* citizen;
+      v1::Situation situation;
+      int rooms;
+      v1::SupportLevel support;
+      v1::UnitType unit_types[2];
+      const char* postcode;
+      v1::AreaReason reason;
+      int max_rent;
+      v1::VulnerabilityFlag flags[2];
+      v1::UnitType stay;  // where they live now, or unspecified
+      const char* notes;
+    } stories[] = {
+        {"demo-730-w1",
+         v1::SITUATION_SHELTER,
+         1,
+         v1::SUPPORT_LEVEL_ICM,
+         {v1::UNIT_TYPE_HOUSING_FIRST, v1::UNIT_TYPE_PUBLIC_REFERRAL},
+         "8900",
+         v1::AREA_REASON_TREATMENT,
+         4800,
+         {v1::VULNERABILITY_FLAG_DUAL_DIAGNOSIS, v1::VULNERABILITY_FLAG_YOUNG_ADULT},
+         v1::UNIT_TYPE_SHELTER_110,
+         "Ung med dobbeltdiagnose på forsorgshjem (§ 110). Behandling på Rusmiddelcentret."},
+        {"demo-730-w2",
+         v1::SITUATION_SHELTER,
+         3,
+         v1::SUPPORT_LEVEL_CTI,
+         {v1::UNIT_TYPE_PUBLIC_REFERRAL, v1::UNIT_TYPE_UNSPECIFIED},
+         "8920",
+         v1::AREA_REASON_NETWORK,
+         7200,
+         {v1::VULNERABILITY_FLAG_VIOLENCE, v1::VULNERABILITY_FLAG_CHILDREN},
+         v1::UNIT_TYPE_UNSPECIFIED,
+         "Flytter fra krisecenter med to børn; boligen skal ligge nær børnenes skole."},
+        {"demo-730-w3",
+         v1::SITUATION_STREET,
+         1,
+         v1::SUPPORT_LEVEL_HOME_SUPPORT_85,
+         {v1::UNIT_TYPE_SKAEV_BOLIG, v1::UNIT_TYPE_HOUSING_FIRST},
+         "8900",
+         v1::AREA_REASON_NETWORK,
+         4200,
+         {v1::VULNERABILITY_FLAG_LONG_TERM_HOMELESS, v1::VULNERABILITY_FLAG_SUBSTANCE_USE},
+         v1::UNIT_TYPE_UNSPECIFIED,
+         "Hjemløs i mange år; ønsker en skæv bolig med bostøtte."},
+        {"demo-730-w4",
+         v1::SITUATION_HOUSED,
+         1,
+         v1::SUPPORT_LEVEL_HOME_SUPPORT_85,
+         {v1::UNIT_TYPE_SHARED_LIVING, v1::UNIT_TYPE_UNSPECIFIED},
+         "8930",
+         v1::AREA_REASON_FAMILY,
+         4600,
+         {v1::VULNERABILITY_FLAG_UNSPECIFIED, v1::VULNERABILITY_FLAG_UNSPECIFIED},
+         v1::UNIT_TYPE_UNSPECIFIED,
+         "Bor hos forældrene; ønsker bofællesskab med andre unge og bostøtte (§ 85)."},
+    };
+    int n = 0;
+    for (const auto& st : stories) {
+      v1::CreateApplicationRequest req;
+      v1::Application* a = req.mutable_application();
+      a->set_citizen_id(st.citizen);
+      a->set_situation(st.situation);
+      *a->mutable_screening_date() = DateOf(today - (20 + 15 * n));
+      a->set_rooms_needed(st.rooms);
+      a->set_support_needed(st.support);
+      for (auto t : st.unit_types) {
+        if (t != v1::UNIT_TYPE_UNSPECIFIED) a->add_unit_types(t);
+      }
+      auto* area = a->add_preferred_areas();
+      area->set_postcode(st.postcode);
+      area->set_reason(st.reason);
+      a->set_max_rent_dkk(st.max_rent);
+      for (auto f : st.flags) {
+        if (f != v1::VULNERABILITY_FLAG_UNSPECIFIED) a->add_vulnerability_flags(f);
+      }
+      a->set_notes(st.notes);
+      req.set_idempotency_key(Rid(absl::StrCat("whole-picture:app:", st.citizen)));
+      v1::CreateApplicationResponse resp;
+      HELHED_RETURN_IF_ERROR(Invoke(req, &resp, [&](auto* c, auto& r, auto* s) {
+        return stub_->CreateApplication(c, r, s);
+      }));
+      ids.whole_picture.push_back(resp.application().id());
+      if (st.stay != v1::UNIT_TYPE_UNSPECIFIED) {
+        // A place of its own, so the generated stays above are untouched.
+        v1::CreateUnitRequest ur;
+        v1::HousingUnit* u = ur.mutable_unit();
+        u->set_unit_type(st.stay);
+        u->set_landlord(kLandlords[2]);
+        u->set_postcode(st.postcode);
+        u->set_rooms(1);
+        u->set_monthly_rent_dkk(2800);
+        u->set_support(v1::SUPPORT_LEVEL_STAFFED);
+        *u->mutable_available_from() = DateOf(today - 120);
+        ur.set_idempotency_key(Rid(absl::StrCat("whole-picture:unit:", st.citizen)));
+        v1::CreateUnitResponse unit;
+        HELHED_RETURN_IF_ERROR(Invoke(
+            ur, &unit, [&](auto* c, auto& r, auto* s) { return stub_->CreateUnit(c, r, s); }));
+        v1::CreateTenancyRequest tr;
+        tr.set_idempotency_key(Rid(absl::StrCat("whole-picture:stay:", st.citizen)));
+        tr.mutable_tenancy()->set_unit_id(unit.unit().id());
+        tr.mutable_tenancy()->set_citizen_id(st.citizen);
+        *tr.mutable_tenancy()->mutable_move_in() = DateOf(today - 75);
+        v1::CreateTenancyResponse stay;
+        HELHED_RETURN_IF_ERROR(Invoke(tr, &stay, [&](auto* c, auto& r, auto* out) {
+          return stub_->CreateTenancy(c, r, out);
+        }));
+      }
+      ++n;
+    }
+    return absl::OkStatus();
   }
 
  private:

@@ -1,9 +1,10 @@
 // Generates and loads housing demo data through the service's own API:
 // units of every type (public referral, Housing First, skæve boliger, shared
 // living, §107, §108, §110), applicants in every situation, shelter and
-// temporary stays (some long), and offers in each state. Deterministic for
-// a seed; every create carries a request id derived from its place, so
-// loading twice creates nothing new.
+// temporary stays (some long), offers in each state, and in 730 the
+// whole-picture citizens' applications. Deterministic for a seed; every
+// create carries a request id derived from its place, so loading twice
+// creates nothing new.
 #ifndef HELHED_SERVICES_HOUSING_DEMO_DEMO_LOADER_H_
 #define HELHED_SERVICES_HOUSING_DEMO_DEMO_LOADER_H_
 
@@ -28,6 +29,9 @@ struct DemoIds {
   std::vector<std::string> applications;
   std::vector<std::string> tenancies;
   std::vector<std::string> offers;
+  // The applications of the whole-picture citizens (demo-730-w1 ... w4, in
+  // 730 only); the first lives in a §110 shelter place meanwhile.
+  std::vector<std::string> whole_picture;
 };
 
 absl::StatusOr<DemoIds> LoadDemo(const std::shared_ptr<grpc::Channel>& channel,

@@ -3,21 +3,11 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/i18n/catalogue.h"
+#include "common/i18n/enum_names.h"
 
 namespace helhed::housing {
-
-
 namespace {
-
-std::string OfferStateName(v1::OfferState state) {
-  const std::string& name = v1::OfferState_Name(state);
-  return name.empty() ? absl::StrCat("OFFER_STATE_", static_cast<int>(state)) : name;
-}
-
-std::string UnitStatusName(v1::UnitStatus status) {
-  const std::string& name = v1::UnitStatus_Name(status);
-  return name.empty() ? absl::StrCat("UNIT_STATUS_", static_cast<int>(status)) : name;
-}
 
 bool IsFinal(v1::OfferState state) {
   return state == v1::OFFER_STATE_ACCEPTED || state == v1::OFFER_STATE_DECLINED ||
@@ -26,14 +16,17 @@ bool IsFinal(v1::OfferState state) {
 
 }  // namespace
 
-absl::Status CheckOfferTransition(v1::OfferState from, v1::OfferState to) {
+absl::Status CheckOfferTransition(v1::OfferState from, v1::OfferState to, i18n::Language language) {
   if (from == v1::OFFER_STATE_PENDING && IsFinal(to)) {
     return absl::OkStatus();
   }
-  std::string message =
-      absl::StrCat("an offer cannot go from ", OfferStateName(from), " to ", OfferStateName(to));
+  std::string message = i18n::Message(
+      language, "housing.lifecycle.offer_transition",
+      {{"from", i18n::EnumName(language, from)}, {"to", i18n::EnumName(language, to)}});
   if (IsFinal(from)) {
-    absl::StrAppend(&message, "; ", OfferStateName(from), " is final");
+    absl::StrAppend(&message, "; ",
+                    i18n::Message(language, "housing.lifecycle.offer_final",
+                                  {{"state", i18n::EnumName(language, from)}}));
   }
   return absl::FailedPreconditionError(message);
 }
@@ -42,23 +35,24 @@ bool IsTemporary(v1::UnitType type) {
   return type == v1::UNIT_TYPE_TEMPORARY_107 || type == v1::UNIT_TYPE_SHELTER_110;
 }
 
-absl::Status CheckAvailabilityChange(v1::UnitStatus from, bool available) {
+absl::Status CheckAvailabilityChange(v1::UnitStatus from, bool available, i18n::Language language) {
+  const std::string status = i18n::EnumName(language, from);
   switch (from) {
     case v1::UNIT_STATUS_AVAILABLE:
     case v1::UNIT_STATUS_UNAVAILABLE:
       return absl::OkStatus();
     case v1::UNIT_STATUS_OFFERED:
       return absl::FailedPreconditionError(
-          absl::StrCat("the unit is ", UnitStatusName(from),
-                       "; a pending offer holds it, withdraw or answer the offer first"));
+          i18n::Message(language, "housing.lifecycle.unit_offered", {{"status", status}}));
     case v1::UNIT_STATUS_OCCUPIED:
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the unit is ", UnitStatusName(from), "; end the tenancy to make it available again"));
+      return absl::FailedPreconditionError(
+          i18n::Message(language, "housing.lifecycle.unit_occupied", {{"status", status}}));
     default:
       return absl::FailedPreconditionError(
-          absl::StrCat("the unit is ", UnitStatusName(from), "; only ",
-                       UnitStatusName(v1::UNIT_STATUS_AVAILABLE), " and ",
-                       UnitStatusName(v1::UNIT_STATUS_UNAVAILABLE), " units can be changed"));
+          i18n::Message(language, "housing.lifecycle.unit_other",
+                        {{"status", status},
+                         {"available", i18n::EnumName(language, v1::UNIT_STATUS_AVAILABLE)},
+                         {"unavailable", i18n::EnumName(language, v1::UNIT_STATUS_UNAVAILABLE)}}));
   }
 }
 

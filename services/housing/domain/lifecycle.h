@@ -6,21 +6,23 @@
 #define HELHED_SERVICES_HOUSING_DOMAIN_LIFECYCLE_H_
 
 #include "absl/status/status.h"
+#include "common/i18n/language.h"
 #include "helhed/housing/v1/resources.pb.h"
 
 namespace helhed::housing {
 
-// OK, or FAILED_PRECONDITION naming both states.
+// OK, or FAILED_PRECONDITION naming both states (in `language`).
 absl::Status CheckOfferTransition(::helhed::housing::v1::OfferState from,
-                                  ::helhed::housing::v1::OfferState to);
+                                  ::helhed::housing::v1::OfferState to, i18n::Language language);
 
 // §107 and §110 places are temporary; the rest are homes.
 bool IsTemporary(::helhed::housing::v1::UnitType type);
 
 // SetUnitAvailability: AVAILABLE <-> UNAVAILABLE only (setting the state it
 // already has is OK and changes nothing); OFFERED and OCCUPIED units are
-// moved by offers and tenancies: FAILED_PRECONDITION.
-absl::Status CheckAvailabilityChange(::helhed::housing::v1::UnitStatus from, bool available);
+// moved by offers and tenancies: FAILED_PRECONDITION (in `language`).
+absl::Status CheckAvailabilityChange(::helhed::housing::v1::UnitStatus from, bool available,
+                                     i18n::Language language);
 
 }  // namespace helhed::housing
 

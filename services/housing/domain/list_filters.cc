@@ -29,7 +29,7 @@ absl::StatusOr<store::ListFilter> FilterOf(const v1::ListUnitsRequest& r) {
   c.Enum("unit_type", r.unit_type(), v1::UnitType_IsValid, false);
   c.Enum("unit_status", r.unit_status(), v1::UnitStatus_IsValid, false);
   if (!r.postcode().empty() && !IsPostcode(r.postcode())) {
-    c.Add("postcode", "must be a Danish postcode of four digits, 1000-9999, such as \"8900\"");
+    c.Add("postcode", i18n::Later("validation.postcode.danish"));
   }
   store::ListFilter f;
   f.has_status = r.unit_status() != 0;

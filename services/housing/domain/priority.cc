@@ -8,6 +8,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/calendar/calendar.h"
+#include "common/i18n/catalogue.h"
+#include "common/i18n/enum_names.h"
+#include "common/i18n/numbers.h"
 #include "common/status/validation.h"
 
 namespace helhed::housing {
@@ -26,26 +30,18 @@ int Slot(int value) { return value >= 0 && value < kSlots ? value : -1; }
 // Non-finite points (an unvalidated rule) count as 0 so totals stay ordered.
 double Sane(double points) { return std::isfinite(points) ? points : 0; }
 
-std::string SituationName(int value) {
-  const std::string& name = v1::Situation_Name(value);
-  return name.empty() ? absl::StrCat("SITUATION_", value) : name;
-}
-
-std::string FlagName(int value) {
-  const std::string& name = v1::VulnerabilityFlag_Name(value);
-  return name.empty() ? absl::StrCat("VULNERABILITY_FLAG_", value) : name;
-}
-
-std::string Weeks(int days) {
+std::string Weeks(i18n::Language language, int days) {
   const int weeks = days / 7;
-  return absl::StrCat(weeks, weeks == 1 ? " week" : " weeks", " since screening");
+  return i18n::Message(
+      language, weeks == 1 ? "housing.priority.waiting_one" : "housing.priority.waiting_many",
+      {{"weeks", i18n::Integer(language, weeks)}});
 }
 
 void CheckPoints(Validator& c, const std::string& f, double points, double max) {
   if (!std::isfinite(points)) {
-    c.Add(f, "must be a finite number");
+    c.Add(f, i18n::Later("validation.number.finite"));
   } else if (points < 0 || points > max) {
-    c.Add(f, absl::StrCat("must be between 0 and ", max));
+    c.Add(f, i18n::Later("validation.number.between", {{"min", "0"}, {"max", absl::StrCat(max)}}));
   }
 }
 
@@ -53,15 +49,21 @@ void CheckPoints(Validator& c, const std::string& f, double points, double max) 
 void CheckEntry(Validator& c, const std::string& f, int value, bool (*is_valid)(int),
                 std::set<int>& seen) {
   if (value == 0) {
-    c.Add(f, "is required");
+    c.Add(f, i18n::Later("validation.field.required"));
   } else if (!is_valid(value)) {
-    c.Add(f, absl::StrCat("has no value ", value));
+    c.Add(f, i18n::Later("validation.enum.no_value", {{"value", absl::StrCat(value)}}));
   } else if (!seen.insert(value).second) {
-    c.Add(f, "is a duplicate");
+    c.Add(f, i18n::Later("validation.field.duplicate"));
   }
 }
 
 }  // namespace
+
+std::string PointsText(i18n::Language language, double points) {
+  const std::string n = i18n::Decimal(language, points, 1);
+  return i18n::Message(language, n == "1" ? "housing.unit.points_one" : "housing.unit.points_many",
+                       {{"points", n}});
+}
 
 v1::PriorityRule DefaultPriorityRule() {
   v1::PriorityRule rule;
@@ -150,8 +152,7 @@ int PriorityScorer::WaitingDays(const v1::Application& app) const {
   if (!app.has_screening_date() || !IsValidDate(app.screening_date())) {
     return 0;
   }
-  const google::type::Date& d = app.screening_date();
-  const absl::CivilDay screened(d.year(), d.month(), d.day());
+  const absl::CivilDay screened = calendar::CivilDayOf(app.screening_date());
   if (screened > today_) {
     return 0;
   }
@@ -179,13 +180,13 @@ double PriorityScorer::Total(const v1::Application& app) const {
   return total;
 }
 
-v1::Priority PriorityScorer::Explain(const v1::Application& app) const {
+v1::Priority PriorityScorer::Explain(const v1::Application& app, i18n::Language language) const {
   v1::Priority out;
   const int s = Slot(app.situation());
   double total = s >= 0 ? situation_[s] : 0;
   v1::PriorityPart* part = out.add_parts();
   part->set_kind("situation");
-  part->set_detail(SituationName(app.situation()));
+  part->set_detail(i18n::EnumName(language, app.situation()));
   part->set_points(total);
 
   const int days = WaitingDays(app);
@@ -193,7 +194,9 @@ v1::Priority PriorityScorer::Explain(const v1::Application& app) const {
   total += waiting;
   part = out.add_parts();
   part->set_kind("waiting");
-  part->set_detail(app.has_screening_date() ? Weeks(days) : std::string("no screening date"));
+  part->set_detail(app.has_screening_date()
+                       ? Weeks(language, days)
+                       : i18n::Message(language, "housing.priority.no_screening"));
   part->set_points(waiting);
 
   uint32_t seen = 0;
@@ -207,7 +210,7 @@ v1::Priority PriorityScorer::Explain(const v1::Application& app) const {
       total += flag_[i];
       part = out.add_parts();
       part->set_kind("flag");
-      part->set_detail(FlagName(flag));
+      part->set_detail(i18n::EnumName(language, static_cast<v1::VulnerabilityFlag>(flag)));
       part->set_points(flag_[i]);
     }
   }

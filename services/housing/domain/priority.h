@@ -12,11 +12,15 @@
 #include <string>
 
 #include "absl/time/civil_time.h"
+#include "common/i18n/language.h"
 #include "common/status/field_violations.h"
 #include "helhed/housing/v1/resources.pb.h"
 
 namespace helhed::housing {
 
+// Points as a reader of `language` writes them, at most one decimal:
+// "40 point", "12,9 point" / "12.9 points", never "-0".
+std::string PointsText(i18n::Language language, double points);
 
 // The built-in rule, used until a municipality sets its own:
 //   street 40, shelter 30, leaving prison 30, leaving treatment 30,
@@ -41,7 +45,10 @@ class PriorityScorer {
   double Total(const v1::Application& app) const;
   // The total with its parts: one "situation" part, one "waiting" part and
   // one "flag" part per flag with points (in the application's flag order).
-  v1::Priority Explain(const v1::Application& app) const;
+  // Each part's detail in `language`: the situation's and flag's names
+  // (i18n::EnumName), "12 uger siden visitationen" / "12 weeks since
+  // screening" or "ingen visitationsdato" / "no screening date".
+  v1::Priority Explain(const v1::Application& app, i18n::Language language) const;
   int WaitingDays(const v1::Application& app) const;
 
  private:

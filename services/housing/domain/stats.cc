@@ -7,8 +7,14 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/calendar/calendar.h"
+#include "common/i18n/catalogue.h"
+#include "common/i18n/enum_names.h"
+#include "common/i18n/numbers.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/type/date.pb.h"
 #include "helhed/common/v1/common.pb.h"
@@ -23,22 +29,15 @@ bool Archived(helhed::common::v1::ResourceState s) {
   return s == helhed::common::v1::RESOURCE_STATE_ARCHIVED;
 }
 
-// The UTC day of a timestamp.
-absl::CivilDay DayOf(const google::protobuf::Timestamp& t) {
-  return absl::ToCivilDay(absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos()),
-                          absl::UTCTimeZone());
-}
-
-absl::CivilDay DayOf(const google::type::Date& d) {
-  return absl::CivilDay(d.year(), d.month(), d.day());
-}
+using calendar::CivilDayOf;
+using calendar::DayOf;  // the Danish day of a timestamp
 
 // A date that is set at all (a missing google.type.Date reads as 0-0-0).
 bool IsSet(const google::type::Date& d) { return d.year() != 0; }
 
 // Whole calendar days from `from` to `to`, never negative.
 int DaysBetween(absl::CivilDay from, absl::CivilDay to) {
-  return static_cast<int>(std::max<absl::civil_diff_t>(0, to - from));
+  return static_cast<int>(std::max<int64_t>(0, calendar::DaysBetween(from, to)));
 }
 
 // Count, sum and max of whole days, for a mean and a max.
@@ -58,7 +57,7 @@ struct Days {
 }  // namespace
 
 std::map<int, WaitingDays> WaitingOf(const std::vector<v1::Application>& apps, absl::Time now) {
-  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+  const absl::CivilDay today = calendar::Today(now);
   std::map<int, Days> waiting;
   for (const v1::Application& a : apps) {
     if (Archived(a.state()) || (a.application_status() != v1::APPLICATION_STATUS_ACTIVE &&
@@ -66,7 +65,7 @@ std::map<int, WaitingDays> WaitingOf(const std::vector<v1::Application>& apps, a
       continue;
     }
     const bool dated = a.has_screening_date() && IsSet(a.screening_date());
-    waiting[a.situation()].Add(dated ? DaysBetween(DayOf(a.screening_date()), today) : 0);
+    waiting[a.situation()].Add(dated ? DaysBetween(CivilDayOf(a.screening_date()), today) : 0);
   }
   std::map<int, WaitingDays> out;
   for (const auto& [situation, d] : waiting) {
@@ -79,12 +78,69 @@ int64_t WaitingFromDay(const v1::Application& a) {
   if (!a.has_screening_date() || !IsSet(a.screening_date())) {
     return kNotDated;
   }
-  return DayOf(a.screening_date()) - absl::CivilDay(1970, 1, 1);
+  return calendar::DayNumber(CivilDayOf(a.screening_date()));
 }
 
-int64_t TodayNumber(absl::Time now) {
-  return absl::ToCivilDay(now, absl::UTCTimeZone()) - absl::CivilDay(1970, 1, 1);
+std::string StatsSummary(i18n::Language lang, const v1::HousingStats& stats, int temporary_days) {
+  std::vector<std::string> out;
+  int vacant = 0;
+  std::vector<std::string> types;
+  for (const v1::VacantUnits& row : stats.vacant_units()) {
+    vacant += row.count();
+    types.push_back(i18n::Message(lang, "housing.stats.vacant_type",
+                                  {{"unit_type", i18n::EnumName(lang, row.unit_type())},
+                                   {"count", i18n::Integer(lang, row.count())}}));
+  }
+  if (vacant == 0) {
+    out.push_back(i18n::Message(lang, "housing.stats.vacant_none"));
+  } else {
+    out.push_back(i18n::Message(
+        lang, vacant == 1 ? "housing.stats.vacant_one" : "housing.stats.vacant",
+        {{"count", i18n::Integer(lang, vacant)}, {"types", absl::StrJoin(types, ", ")}}));
+  }
+  int waiting = 0;
+  double days = 0;
+  int max_days = 0;
+  for (const v1::WaitingApplications& row : stats.waiting()) {
+    waiting += row.count();
+    days += row.mean_waiting_days() * row.count();
+    max_days = std::max(max_days, row.max_waiting_days());
+  }
+  if (waiting == 0) {
+    out.push_back(i18n::Message(lang, "housing.stats.waiting_none"));
+  } else if (waiting == 1) {
+    out.push_back(i18n::Message(
+        lang, "housing.stats.waiting_one",
+        {{"count", i18n::Integer(lang, 1)}, {"mean_days", i18n::Integer(lang, max_days)}}));
+  } else {
+    out.push_back(i18n::Message(lang, "housing.stats.waiting",
+                                {{"count", i18n::Integer(lang, waiting)},
+                                 {"mean_days", i18n::Decimal(lang, days / waiting, 0)},
+                                 {"max_days", i18n::Integer(lang, max_days)}}));
+  }
+  if (stats.long_stay_count() > 0) {
+    out.push_back(i18n::Message(lang, "housing.stats.long_stays",
+                                {{"count", i18n::Integer(lang, stats.long_stay_count())},
+                                 {"days", i18n::Integer(lang, temporary_days)}}));
+  }
+  out.push_back(i18n::Message(lang, "housing.stats.offers",
+                              {{"pending", i18n::Integer(lang, stats.offers_pending())},
+                               {"accepted", i18n::Integer(lang, stats.offers_accepted())},
+                               {"declined", i18n::Integer(lang, stats.offers_declined())},
+                               {"expired", i18n::Integer(lang, stats.offers_expired())},
+                               {"withdrawn", i18n::Integer(lang, stats.offers_withdrawn())}}));
+  if (stats.retention_cohort() == 0) {
+    out.push_back(i18n::Message(lang, "housing.stats.retention_none"));
+  } else {
+    out.push_back(i18n::Message(lang, "housing.stats.retention",
+                                {{"rate", i18n::Percent(lang, stats.retention_rate() * 100)},
+                                 {"retained", i18n::Integer(lang, stats.retained_12_months())},
+                                 {"cohort", i18n::Integer(lang, stats.retention_cohort())}}));
+  }
+  return absl::StrJoin(out, " ");
 }
+
+int64_t TodayNumber(absl::Time now) { return calendar::DayNumber(calendar::Today(now)); }
 
 v1::HousingStats ComputeStats(const std::vector<v1::HousingUnit>& units,
                               const std::vector<v1::Application>& apps,
@@ -112,7 +168,7 @@ v1::HousingStats ComputeStatsFromCounts(const std::vector<v1::HousingUnit>& unit
                                         const std::vector<v1::Tenancy>& tenancies,
                                         int temporary_days, absl::Time now) {
   v1::HousingStats out;
-  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+  const absl::CivilDay today = calendar::Today(now);
 
   // Vacant units, by unit type.
   std::map<int, Days> vacant;
@@ -150,7 +206,7 @@ v1::HousingStats ComputeStatsFromCounts(const std::vector<v1::HousingUnit>& unit
         !t.has_move_in() || !IsSet(t.move_in())) {
       continue;
     }
-    const int days = DaysBetween(DayOf(t.move_in()), today);
+    const int days = DaysBetween(CivilDayOf(t.move_in()), today);
     if (days <= temporary_days) {
       continue;
     }
@@ -209,13 +265,13 @@ v1::HousingStats ComputeStatsFromCounts(const std::vector<v1::HousingUnit>& unit
     if (IsTemporary(t.unit_type()) || !t.has_move_in() || !IsSet(t.move_in())) {
       continue;
     }
-    const absl::CivilDay move_in = DayOf(t.move_in());
+    const absl::CivilDay move_in = CivilDayOf(t.move_in());
     if (today - move_in < kRetentionDays) {
       continue;
     }
     ++cohort;
-    const bool lasted =
-        t.has_move_out() && IsSet(t.move_out()) && DayOf(t.move_out()) - move_in >= kRetentionDays;
+    const bool lasted = t.has_move_out() && IsSet(t.move_out()) &&
+                        CivilDayOf(t.move_out()) - move_in >= kRetentionDays;
     if (t.tenancy_status() == v1::TENANCY_STATUS_CURRENT || lasted) {
       ++retained;
     }

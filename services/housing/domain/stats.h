@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/i18n/language.h"
 #include "helhed/housing/v1/housing_service.pb.h"
 #include "helhed/housing/v1/resources.pb.h"
 
@@ -19,7 +21,7 @@ namespace helhed::housing {
 //     (a missing vacant_since counts as 0 days), ordered by unit type.
 //   waiting: per situation with at least one non-archived application with
 //     status ACTIVE or OFFERED: count, mean and max waiting days since the
-//     screening date (UTC day of `now`), ordered by situation.
+//     screening date (the Danish day of `now`), ordered by situation.
 //   long_stays: CURRENT tenancies in temporary units (IsTemporary(unit_type))
 //     whose move_in is more than `temporary_days` days before today, longest
 //     first (then tenancy id).
@@ -55,6 +57,13 @@ std::map<int, WaitingDays> WaitingOf(const std::vector<v1::Application>& apps, a
 constexpr int64_t kNotDated = 2147483647;
 int64_t WaitingFromDay(const v1::Application& a);
 int64_t TodayNumber(absl::Time now);
+
+// The figures in a few sentences in `language`: vacant units per type,
+// waiting applicants (all situations), long temporary stays (the count,
+// stays longer than `temporary_days`), offers per state and twelve-month
+// retention. Numbers as the language writes them.
+std::string StatsSummary(i18n::Language language, const v1::HousingStats& stats,
+                         int temporary_days);
 
 // Offers per state and declined offers per reason (the enum values), as
 // `offers_*` and `decline_reasons` report them; a reason with a count of 0

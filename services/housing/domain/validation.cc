@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/calendar/calendar.h"
 #include "common/status/validation.h"
 #include "google/protobuf/repeated_field.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -31,16 +32,14 @@ constexpr int kMaxDeadlineDays = 60;
 
 std::string Item(const std::string& f, int i) { return absl::StrCat(f, "[", i, "]"); }
 
-absl::CivilDay DayOf(const google::type::Date& d) {
-  return absl::CivilDay(d.year(), d.month(), d.day());
-}
+using calendar::CivilDayOf;
 
 // A required postcode.
 void CheckPostcode(Validator& c, const std::string& f, const std::string& postcode) {
   if (postcode.empty()) {
-    c.Add(f, "is required");
+    c.Add(f, i18n::Later("validation.field.required"));
   } else if (!IsPostcode(postcode)) {
-    c.Add(f, "must be a Danish postcode of four digits, 1000-9999, such as \"8900\"");
+    c.Add(f, i18n::Later("validation.postcode.danish"));
   }
 }
 
@@ -57,17 +56,17 @@ bool CheckDate(Validator& c, FieldViolations& v, const std::string& f, bool pres
 void CheckEtag(Validator& c, const std::string& f, const std::string& etag, bool required) {
   if (etag.empty()) {
     if (required) {
-      c.Add(f, "is required: send the etag you last read");
+      c.Add(f, i18n::Later("validation.etag.required"));
     }
     return;
   }
   if (etag.size() > static_cast<size_t>(kEtag)) {
-    c.Add(f, absl::StrCat("must be at most ", kEtag, " characters"));
+    c.Add(f, i18n::Later("validation.text.max_chars", {{"max", absl::StrCat(kEtag)}}));
     return;
   }
   for (char ch : etag) {
     if (ch < 0x21 || ch > 0x7e) {
-      c.Add(f, "must be printable ASCII without spaces");
+      c.Add(f, i18n::Later("validation.text.printable_ascii"));
       return;
     }
   }
@@ -76,7 +75,7 @@ void CheckEtag(Validator& c, const std::string& f, const std::string& etag, bool
 void CheckAreas(Validator& c, FieldViolations& v, const std::string& f,
                 const google::protobuf::RepeatedPtrField<v1::PreferredArea>& areas) {
   if (areas.size() > kMaxAreas) {
-    c.Add(f, absl::StrCat("must have at most ", kMaxAreas, " items"));
+    c.Add(f, i18n::Later("validation.list.max_items", {{"max", absl::StrCat(kMaxAreas)}}));
     return;
   }
   std::set<std::string> seen;
@@ -86,7 +85,7 @@ void CheckAreas(Validator& c, FieldViolations& v, const std::string& f,
     const size_t before = v.violations().size();
     CheckPostcode(c, item + ".postcode", a.postcode());
     if (v.violations().size() == before && !seen.insert(a.postcode()).second) {
-      c.Add(item + ".postcode", "is a duplicate");
+      c.Add(item + ".postcode", i18n::Later("validation.field.duplicate"));
     }
     c.Enum(item + ".reason", a.reason(), v1::AreaReason_IsValid, /*required=*/false);
   }
@@ -126,11 +125,12 @@ void ValidateApplication(const v1::Application& m, const std::string& p, absl::C
   c.Enum(p + ".situation", m.situation(), v1::Situation_IsValid, /*required=*/true);
   const std::string screening = p + ".screening_date";
   if (CheckDate(c, v, screening, m.has_screening_date(), m.screening_date(), /*required=*/true)) {
-    const absl::CivilDay day = DayOf(m.screening_date());
+    const absl::CivilDay day = CivilDayOf(m.screening_date());
     if (day > today) {
-      c.Add(screening, "must not be in the future");
+      c.Add(screening, i18n::Later("validation.date.not_future"));
     } else if (day < absl::CivilDay(kEarliestScreeningYear, 1, 1)) {
-      c.Add(screening, absl::StrCat("must not be before ", kEarliestScreeningYear));
+      c.Add(screening, i18n::Later("validation.date.not_before",
+                                   {{"other", absl::StrCat(kEarliestScreeningYear)}}));
     }
   }
   c.Range(p + ".rooms_needed", m.rooms_needed(), kMinRooms, kMaxRoomsNeeded);
@@ -139,7 +139,7 @@ void ValidateApplication(const v1::Application& m, const std::string& p, absl::C
   c.Enum(p + ".support_needed", m.support_needed(), v1::SupportLevel_IsValid,
          /*required=*/true);
   if (m.unit_types().empty()) {
-    c.Add(p + ".unit_types", "must have at least one item");
+    c.Add(p + ".unit_types", i18n::Later("validation.list.min_one"));
   } else {
     c.EnumList(p + ".unit_types", m.unit_types(), v1::UnitType_IsValid, kMaxUnitTypes);
   }
@@ -157,8 +157,9 @@ void ValidateTenancy(const v1::Tenancy& m, const std::string& p, absl::CivilDay 
   c.CitizenId(p + ".citizen_id", m.citizen_id());
   const std::string move_in = p + ".move_in";
   if (CheckDate(c, v, move_in, m.has_move_in(), m.move_in(), /*required=*/true) &&
-      DayOf(m.move_in()) > today + kMoveInDaysAhead) {
-    c.Add(move_in, absl::StrCat("must not be more than ", kMoveInDaysAhead, " days ahead"));
+      CivilDayOf(m.move_in()) > today + kMoveInDaysAhead) {
+    c.Add(move_in, i18n::Later("validation.date.max_days_ahead",
+                               {{"days", absl::StrCat(kMoveInDaysAhead)}}));
   }
   c.Text(p + ".notes", m.notes(), kNotes);
 }
@@ -168,19 +169,20 @@ void ValidateMakeOffer(const v1::MakeOfferRequest& r, absl::Time now, FieldViola
   c.Id("unit_id", r.unit_id(), /*required=*/true);
   c.Id("application_id", r.application_id(), /*required=*/true);
   if (!r.has_deadline()) {
-    c.Add("deadline", "is required");
+    c.Add("deadline", i18n::Later("validation.field.required"));
   } else if (r.deadline().nanos() < 0 || r.deadline().nanos() > 999999999) {
-    c.Add("deadline", "is not a valid timestamp");
+    c.Add("deadline", i18n::Later("validation.time.invalid_timestamp"));
   } else {
     const absl::Time deadline =
         absl::FromUnixSeconds(r.deadline().seconds()) + absl::Nanoseconds(r.deadline().nanos());
     if (deadline <= now) {
-      c.Add("deadline", "must be in the future");
+      c.Add("deadline", i18n::Later("validation.time.future"));
     } else if (deadline > now + absl::Hours(24 * kMaxDeadlineDays)) {
-      c.Add("deadline", absl::StrCat("must be at most ", kMaxDeadlineDays, " days ahead"));
+      c.Add("deadline", i18n::Later("validation.time.at_most_days_ahead",
+                                    {{"days", absl::StrCat(kMaxDeadlineDays)}}));
     }
   }
-  c.RequestId("request_id", r.request_id());
+  c.RequestId("idempotency_key", r.idempotency_key());
 }
 
 void ValidateAcceptOffer(const v1::AcceptOfferRequest& r, FieldViolations& v) {
@@ -210,8 +212,8 @@ void ValidateEndTenancy(const v1::EndTenancyRequest& r, absl::CivilDay today, Fi
   c.Id("id", r.id(), /*required=*/true);
   CheckEtag(c, "etag", r.etag(), /*required=*/true);
   if (CheckDate(c, v, "move_out", r.has_move_out(), r.move_out(), /*required=*/true) &&
-      DayOf(r.move_out()) > today) {
-    c.Add("move_out", "must not be in the future");
+      CivilDayOf(r.move_out()) > today) {
+    c.Add("move_out", i18n::Later("validation.date.not_future"));
   }
   c.Enum("reason", r.reason(), v1::MoveOutReason_IsValid, /*required=*/true);
 }

@@ -66,7 +66,7 @@ class Loader {
   absl::Status LoadPolicy(const DemoPolicy& p, const std::string& key) {
     v1::CreatePolicyRequest req;
     *req.mutable_policy() = p.policy();
-    req.set_request_id(RequestId(key));
+    req.set_idempotency_key(RequestId(key));
     v1::CreatePolicyResponse resp;
     HELHED_RETURN_IF_ERROR(Invoke(
         req, &resp, [&](auto* c, auto& r, auto* o) { return plans_->CreatePolicy(c, r, o); }, key));
@@ -82,7 +82,7 @@ class Loader {
     v1::CreatePlanRequest req;
     *req.mutable_plan() = p.plan();
     req.mutable_plan()->set_policy_id(policy_id);
-    req.set_request_id(RequestId(key));
+    req.set_idempotency_key(RequestId(key));
     v1::CreatePlanResponse resp;
     HELHED_RETURN_IF_ERROR(Invoke(
         req, &resp, [&](auto* c, auto& r, auto* o) { return plans_->CreatePlan(c, r, o); }, key));
@@ -97,7 +97,7 @@ class Loader {
         tr.mutable_track()->set_position(i);
       }
       const std::string tkey = absl::StrCat(key, "/track/", p.tracks(i).key());
-      tr.set_request_id(RequestId(tkey));
+      tr.set_idempotency_key(RequestId(tkey));
       v1::CreateTrackResponse tresp;
       HELHED_RETURN_IF_ERROR(Invoke(
           tr, &tresp, [&](auto* c, auto& r, auto* o) { return plans_->CreateTrack(c, r, o); },
@@ -122,7 +122,7 @@ class Loader {
         ar.mutable_initiative_area()->set_position(i);
       }
       const std::string akey = absl::StrCat(key, "/area/", a.key());
-      ar.set_request_id(RequestId(akey));
+      ar.set_idempotency_key(RequestId(akey));
       v1::CreateInitiativeAreaResponse aresp;
       HELHED_RETURN_IF_ERROR(Invoke(
           ar, &aresp,
@@ -154,7 +154,7 @@ class Loader {
     v1::CreateActivityRequest req;
     *req.mutable_activity() = a.activity();
     req.mutable_activity()->set_initiative_area_id(area_id);
-    req.set_request_id(RequestId(key));
+    req.set_idempotency_key(RequestId(key));
     v1::CreateActivityResponse resp;
     HELHED_RETURN_IF_ERROR(Invoke(
         req, &resp, [&](auto* c, auto& r, auto* o) { return plans_->CreateActivity(c, r, o); },
@@ -165,7 +165,7 @@ class Loader {
       pr.set_activity_id(resp.activity().id());
       *pr.mutable_progress() = a.progress(i);
       const std::string pkey = absl::StrCat(key, "/progress/", i);
-      pr.set_request_id(RequestId(pkey));
+      pr.set_idempotency_key(RequestId(pkey));
       v1::AddActivityProgressResponse presp;
       HELHED_RETURN_IF_ERROR(Invoke(
           pr, &presp,
@@ -181,7 +181,7 @@ class Loader {
     *req.mutable_indicator() = d.indicator();
     req.mutable_indicator()->set_plan_id(plan_id);
     req.mutable_indicator()->set_initiative_area_id(area_id);
-    req.set_request_id(RequestId(key));
+    req.set_idempotency_key(RequestId(key));
     v1::CreateIndicatorResponse resp;
     HELHED_RETURN_IF_ERROR(Invoke(
         req, &resp, [&](auto* c, auto& r, auto* o) { return plans_->CreateIndicator(c, r, o); },
@@ -192,7 +192,7 @@ class Loader {
       mr.set_indicator_id(resp.indicator().id());
       *mr.mutable_measurement() = d.measurements(i);
       const std::string mkey = absl::StrCat(key, "/measurement/", i);
-      mr.set_request_id(RequestId(mkey));
+      mr.set_idempotency_key(RequestId(mkey));
       v1::RecordMeasurementResponse mresp;
       HELHED_RETURN_IF_ERROR(Invoke(
           mr, &mresp, [&](auto* c, auto& r, auto* o) { return plans_->RecordMeasurement(c, r, o); },
@@ -238,7 +238,7 @@ class Loader {
   absl::Status LoadCitizenPlan(const DemoCitizenPlan& p, const std::string& key) {
     v1::CreateCitizenPlanRequest req;
     *req.mutable_citizen_plan() = p.plan();
-    req.set_request_id(RequestId(key));
+    req.set_idempotency_key(RequestId(key));
     v1::CreateCitizenPlanResponse resp;
     HELHED_RETURN_IF_ERROR(Invoke(
         req, &resp,
@@ -258,7 +258,7 @@ class Loader {
         }
         gr.mutable_goal()->set_initiative_area_id(it->second);
       }
-      gr.set_request_id(RequestId(gkey));
+      gr.set_idempotency_key(RequestId(gkey));
       v1::CreateGoalResponse gresp;
       HELHED_RETURN_IF_ERROR(Invoke(
           gr, &gresp, [&](auto* c, auto& r, auto* o) { return citizens_->CreateGoal(c, r, o); },
@@ -269,7 +269,7 @@ class Loader {
         *ar.mutable_action() = g.actions(j);
         ar.mutable_action()->set_goal_id(gresp.goal().id());
         const std::string akey = absl::StrCat(gkey, "/action/", j);
-        ar.set_request_id(RequestId(akey));
+        ar.set_idempotency_key(RequestId(akey));
         v1::CreateActionResponse aresp;
         HELHED_RETURN_IF_ERROR(Invoke(
             ar, &aresp, [&](auto* c, auto& r, auto* o) { return citizens_->CreateAction(c, r, o); },
@@ -281,7 +281,7 @@ class Loader {
         ar.set_goal_id(gresp.goal().id());
         *ar.mutable_assessment() = g.assessments(j);
         const std::string akey = absl::StrCat(gkey, "/assessment/", j);
-        ar.set_request_id(RequestId(akey));
+        ar.set_idempotency_key(RequestId(akey));
         v1::AddAssessmentResponse aresp;
         HELHED_RETURN_IF_ERROR(Invoke(
             ar, &aresp,

@@ -66,11 +66,13 @@ absl::StatusOr<ListFilter> FilterOf(const v1::ListInitiativeAreasRequest& r) {
   }
   c.Year("focus_year", r.focus_year(), false);
   if (r.focus_year() != 0 && r.plan_id().empty()) {
-    c.Add("plan_id", "is required with focus_year");
+    c.Add("plan_id", i18n::Later("validation.field.required_with", {{"other", "focus_year"}}));
   }
   const int filters = (r.target_group() != 0) + (r.life_area() != 0) + !r.sdg_target().empty();
   if (filters > 1) {
-    c.Add("target_group", "filter by one of target_group, life_area and sdg_target at a time");
+    c.Add("target_group", i18n::Later("validation.filter.one_of_three", {{"first", "target_group"},
+                                                                         {"second", "life_area"},
+                                                                         {"third", "sdg_target"}}));
   }
   ListFilter f;
   f.parent_id = r.plan_id();

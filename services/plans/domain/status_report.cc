@@ -4,8 +4,12 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "common/calendar/calendar.h"
+#include "common/i18n/catalogue.h"
+#include "common/i18n/enum_names.h"
+#include "common/i18n/numbers.h"
 #include "common/status/validation.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -16,37 +20,6 @@ using google::protobuf::util::TimeUtil;
 
 bool IsClosed(v1::ActivityStatus s) {
   return s == v1::ACTIVITY_STATUS_COMPLETED || s == v1::ACTIVITY_STATUS_CANCELLED;
-}
-
-const char* StatusLabel(v1::ActivityStatus s) {
-  switch (s) {
-    case v1::ACTIVITY_STATUS_PLANNED:
-      return "planned";
-    case v1::ACTIVITY_STATUS_IN_PROGRESS:
-      return "in progress";
-    case v1::ACTIVITY_STATUS_COMPLETED:
-      return "completed";
-    case v1::ACTIVITY_STATUS_ON_HOLD:
-      return "on hold";
-    case v1::ACTIVITY_STATUS_CANCELLED:
-      return "cancelled";
-    default:
-      return "unknown";
-  }
-}
-
-std::string FormatDate(const google::type::Date& d) {
-  if (!IsValidDate(d)) {
-    return "-";
-  }
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-}
-
-std::string FormatNumber(double v) {
-  if (std::fabs(v - std::round(v)) < 1e-9) {
-    return absl::StrFormat("%.0f", v);
-  }
-  return absl::StrFormat("%.2f", v);
 }
 
 // Markdown table cells: no pipes or newlines from user text.
@@ -101,18 +74,8 @@ bool TargetMet(const v1::Indicator& indicator, double latest) {
 }
 
 google::type::Date DefaultAsOf(int year, absl::Time now) {
-  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
-  google::type::Date d;
-  if (today.year() > year) {
-    d.set_year(year);
-    d.set_month(12);
-    d.set_day(31);
-  } else {
-    d.set_year(static_cast<int>(today.year()));
-    d.set_month(today.month());
-    d.set_day(today.day());
-  }
-  return d;
+  const absl::CivilDay today = calendar::Today(now);
+  return calendar::DateOf(today.year() > year ? absl::CivilDay(year, 12, 31) : today);
 }
 
 v1::StatusReport BuildStatusReport(const ReportInput& in) {
@@ -205,22 +168,63 @@ v1::StatusReport BuildStatusReport(const ReportInput& in) {
 
 namespace {
 
-void RenderIndicators(const google::protobuf::RepeatedPtrField<v1::IndicatorStatus>& list,
+using i18n::Language;
+using i18n::Message;
+
+std::string FormatDate(Language lang, const google::type::Date& d) {
+  if (!IsValidDate(d)) {
+    return "-";
+  }
+  return i18n::ShortDate(lang, calendar::CivilDayOf(d));
+}
+
+// Figures to at most two decimals, as the language writes them.
+std::string Amount(Language lang, double v) { return i18n::Decimal(lang, v, 2); }
+
+// Enum values by their names in `lang`, joined by commas.
+// (Repeated enum fields hold ints.)
+template <typename E>
+std::string Names(Language lang, const google::protobuf::RepeatedField<int>& values) {
+  std::vector<std::string> names;
+  for (const int v : values) {
+    names.push_back(i18n::EnumName(lang, static_cast<E>(v)));
+  }
+  return absl::StrJoin(names, ", ");
+}
+
+std::string ValueCell(Language lang, const v1::DatedValue& v, const std::string& unit) {
+  return absl::StrCat(Amount(lang, v.value()), unit, " (", FormatDate(lang, v.date()), ")");
+}
+
+void RenderIndicators(Language lang,
+                      const google::protobuf::RepeatedPtrField<v1::IndicatorStatus>& list,
                       std::string& md) {
-  absl::StrAppend(&md, "| Indicator | Baseline | Target | Latest | Progress | Status |\n",
+  absl::StrAppend(&md, Message(lang, "plans.report.indicator_header"), "\n",
                   "|---|---|---|---|---|---|\n");
   for (const auto& i : list) {
     const std::string unit = i.unit().empty() ? "" : absl::StrCat(" ", Cell(i.unit()));
-    absl::StrAppend(&md, "| ", Cell(i.title()), " | ", FormatNumber(i.baseline().value()), unit,
-                    " (", FormatDate(i.baseline().date()), ") | ", FormatNumber(i.target().value()),
-                    unit, " (", FormatDate(i.target().date()), ") | ");
+    std::string target = absl::StrCat(Amount(lang, i.target().value()), unit);
+    if (i.direction() == v1::INDICATOR_DIRECTION_DECREASE) {
+      target = Message(lang, "plans.report.target_decrease", {{"value", target}});
+    } else if (i.direction() == v1::INDICATOR_DIRECTION_INCREASE) {
+      target = Message(lang, "plans.report.target_increase", {{"value", target}});
+    }
+    absl::StrAppend(&md, "| ", Cell(i.title()), " | ", ValueCell(lang, i.baseline(), unit), " | ",
+                    target, " (", FormatDate(lang, i.target().date()), ") | ");
     if (i.measured()) {
-      absl::StrAppend(&md, FormatNumber(i.latest().value()), unit, " (",
-                      FormatDate(i.latest().date()), ") | ",
-                      absl::StrFormat("%.0f %%", i.progress() * 100), " | ",
-                      i.target_met() ? "target met" : "not yet", " |\n");
+      // The change since the baseline as shown: a value that has not moved
+      // (at the precision shown) is "unchanged", never "-0".
+      const std::string change = i18n::Change(lang, i.latest().value() - i.baseline().value(), 2);
+      const std::string moved =
+          change == "0" ? Message(lang, "plans.report.unchanged") : absl::StrCat(change, unit);
+      absl::StrAppend(
+          &md, ValueCell(lang, i.latest(), unit), " | ", i18n::Percent(lang, i.progress() * 100),
+          " (", moved, ") | ",
+          Message(lang, i.target_met() ? "plans.report.target_met" : "plans.report.target_not_met"),
+          " |\n");
     } else {
-      absl::StrAppend(&md, "no measurement | - | not measured |\n");
+      absl::StrAppend(&md, Message(lang, "plans.report.no_measurement"), " | - | ",
+                      Message(lang, "plans.report.not_measured"), " |\n");
     }
   }
   md.append("\n");
@@ -228,62 +232,170 @@ void RenderIndicators(const google::protobuf::RepeatedPtrField<v1::IndicatorStat
 
 }  // namespace
 
-std::string RenderMarkdown(const v1::StatusReport& r) {
-  std::string md = absl::StrCat("# Status report ", r.year(), ": ", Cell(r.plan_title()), "\n\n",
-                                "As of ", FormatDate(r.as_of()), ".\n\n");
+std::string RenderMarkdown(const v1::StatusReport& r, const ReportInput& source, Language lang) {
+  std::map<std::string, const v1::InitiativeArea*> areas;
+  for (const auto& a : source.areas) {
+    areas[a.id()] = &a;
+  }
+  std::map<std::string, const v1::Activity*> activities;
+  for (const auto& a : source.activities) {
+    activities[a.id()] = &a;
+  }
+  const std::string year = absl::StrCat(r.year());
+  const google::type::Date& as_of = r.as_of();
+  std::string md = absl::StrCat(
+      "# ", Message(lang, "plans.report.title", {{"year", year}, {"plan", Cell(r.plan_title())}}),
+      "\n\n",
+      Message(
+          lang, "plans.report.as_of",
+          {{"date", IsValidDate(as_of) ? i18n::LongDate(lang, calendar::CivilDayOf(as_of)) : "-"}}),
+      "\n\n");
+  if (!source.plan.owner().empty()) {
+    absl::StrAppend(
+        &md, "- ", Message(lang, "plans.report.plan_owner", {{"owner", Cell(source.plan.owner())}}),
+        "\n");
+  }
+  if (!source.plan.target_groups().empty()) {
+    absl::StrAppend(
+        &md, "- ",
+        Message(lang, "plans.report.plan_target_groups",
+                {{"groups", Names<common::v1::TargetGroup>(lang, source.plan.target_groups())}}),
+        "\n");
+  }
+  if (!source.plan.owner().empty() || !source.plan.target_groups().empty()) {
+    md.append("\n");
+  }
+
   int total = 0;
   int overdue = 0;
   int changed = 0;
+  int indicators = r.plan_indicators_size();
+  int met = 0;
+  for (const auto& i : r.plan_indicators()) {
+    met += i.measured() && i.target_met();
+  }
   for (const auto& a : r.initiative_areas()) {
     for (const auto& c : a.status_counts()) {
       total += c.count();
     }
     overdue += a.overdue_size();
     changed += a.changed_size();
+    indicators += a.indicators_size();
+    for (const auto& i : a.indicators()) {
+      met += i.measured() && i.target_met();
+    }
   }
-  absl::StrAppend(&md, "## Summary\n\n", "- Initiative areas: ", r.initiative_areas_size(), "\n",
-                  "- Activities: ", total, "\n", "- Activities with progress in ", r.year(), ": ",
-                  changed, "\n", "- Overdue activities: ", overdue, "\n\n");
+  auto count = [&](int n) { return i18n::Integer(lang, n); };
+  absl::StrAppend(
+      &md, "## ", Message(lang, "plans.report.summary_heading"), "\n\n", "- ",
+      Message(lang, "plans.report.summary_areas", {{"count", count(r.initiative_areas_size())}}),
+      "\n", "- ", Message(lang, "plans.report.summary_activities", {{"count", count(total)}}), "\n",
+      "- ",
+      Message(lang, "plans.report.summary_changed", {{"year", year}, {"count", count(changed)}}),
+      "\n", "- ", Message(lang, "plans.report.summary_overdue", {{"count", count(overdue)}}), "\n");
+  if (indicators > 0) {
+    absl::StrAppend(&md, "- ",
+                    Message(lang, "plans.report.summary_targets_met",
+                            {{"met", count(met)}, {"total", count(indicators)}}),
+                    "\n");
+  }
+  md.append("\n");
+
   for (const auto& a : r.initiative_areas()) {
-    absl::StrAppend(&md, "## ", Cell(a.title()), a.in_focus() ? " (focus " : "",
-                    a.in_focus() ? absl::StrCat(r.year(), ")") : "", "\n\n");
+    const std::string title = Cell(a.title());
+    absl::StrAppend(&md, "## ",
+                    a.in_focus() ? Message(lang, "plans.report.area_in_focus",
+                                           {{"title", title}, {"year", year}})
+                                 : title,
+                    "\n\n");
+    std::vector<std::string> facts;
     if (!a.track_title().empty()) {
-      absl::StrAppend(&md, "Track: ", Cell(a.track_title()), "\n\n");
+      facts.push_back(Message(lang, "plans.report.area_track", {{"track", Cell(a.track_title())}}));
+    }
+    auto area = areas.find(a.initiative_area_id());
+    if (area != areas.end()) {
+      const v1::InitiativeArea& ia = *area->second;
+      if (!ia.target_groups().empty()) {
+        facts.push_back(
+            Message(lang, "plans.report.area_target_groups",
+                    {{"groups", Names<common::v1::TargetGroup>(lang, ia.target_groups())}}));
+      }
+      if (!ia.life_areas().empty()) {
+        facts.push_back(
+            Message(lang, "plans.report.area_life_areas",
+                    {{"life_areas", Names<common::v1::LifeArea>(lang, ia.life_areas())}}));
+      }
+      if (!ia.responsible_unit().empty()) {
+        facts.push_back(Message(lang, "plans.report.area_responsible",
+                                {{"unit", Cell(ia.responsible_unit())}}));
+      }
+    }
+    if (!facts.empty()) {
+      for (const auto& f : facts) {
+        absl::StrAppend(&md, "- ", f, "\n");
+      }
+      md.append("\n");
     }
     if (a.status_counts().empty()) {
-      md.append("No activities.\n\n");
+      absl::StrAppend(&md, Message(lang, "plans.report.no_activities"), "\n\n");
     } else {
-      md.append("Activities by status: ");
-      for (int i = 0; i < a.status_counts_size(); ++i) {
-        absl::StrAppend(&md, i > 0 ? ", " : "", StatusLabel(a.status_counts(i).status()), " ",
-                        a.status_counts(i).count());
+      std::vector<std::string> counts;
+      for (const auto& c : a.status_counts()) {
+        counts.push_back(
+            Message(lang, "plans.report.status_count",
+                    {{"count", count(c.count())}, {"status", i18n::EnumName(lang, c.status())}}));
       }
-      md.append(".\n\n");
+      absl::StrAppend(
+          &md, Message(lang, "plans.report.by_status", {{"counts", absl::StrJoin(counts, ", ")}}),
+          "\n\n");
     }
     if (!a.changed().empty()) {
-      absl::StrAppend(&md, "What changed in ", r.year(), ":\n\n");
+      absl::StrAppend(&md, Message(lang, "plans.report.changed_heading", {{"year", year}}), "\n\n");
       for (const auto& c : a.changed()) {
-        absl::StrAppend(&md, "- **", Cell(c.title()), "** (", StatusLabel(c.status()), ", ",
-                        c.updates_in_year(), c.updates_in_year() == 1 ? " update" : " updates",
-                        "): ", Cell(c.latest_note()), "\n");
+        const std::string updates = c.updates_in_year() == 1
+                                        ? Message(lang, "plans.report.updates_one")
+                                        : Message(lang, "plans.report.updates_many",
+                                                  {{"count", count(c.updates_in_year())}});
+        absl::StrAppend(&md,
+                        Message(lang, "plans.report.changed_item",
+                                {{"title", Cell(c.title())},
+                                 {"status", i18n::EnumName(lang, c.status())},
+                                 {"updates", updates},
+                                 {"note", Cell(c.latest_note())}}),
+                        "\n");
       }
       md.append("\n");
     }
     if (!a.overdue().empty()) {
-      md.append("Overdue:\n\n");
+      absl::StrAppend(&md, Message(lang, "plans.report.overdue_heading"), "\n\n");
       for (const auto& o : a.overdue()) {
-        absl::StrAppend(&md, "- **", Cell(o.title()), "**, due ", FormatDate(o.due_date()), " (",
-                        StatusLabel(o.status()), ")\n");
+        auto act = activities.find(o.activity_id());
+        const std::string responsible =
+            act == activities.end() ? "" : Cell(act->second->responsible());
+        const std::string item_title = Cell(o.title());
+        const std::string due = FormatDate(lang, o.due_date());
+        const std::string status = i18n::EnumName(lang, o.status());
+        absl::StrAppend(&md,
+                        responsible.empty()
+                            ? Message(lang, "plans.report.overdue_item",
+                                      {{"title", item_title}, {"due", due}, {"status", status}})
+                            : Message(lang, "plans.report.overdue_item_responsible",
+                                      {{"title", item_title},
+                                       {"due", due},
+                                       {"status", status},
+                                       {"responsible", responsible}}),
+                        "\n");
       }
       md.append("\n");
     }
     if (!a.indicators().empty()) {
-      RenderIndicators(a.indicators(), md);
+      absl::StrAppend(&md, Message(lang, "plans.report.indicators_heading"), "\n\n");
+      RenderIndicators(lang, a.indicators(), md);
     }
   }
   if (!r.plan_indicators().empty()) {
-    md.append("## Indicators of the plan\n\n");
-    RenderIndicators(r.plan_indicators(), md);
+    absl::StrAppend(&md, "## ", Message(lang, "plans.report.plan_indicators_heading"), "\n\n");
+    RenderIndicators(lang, r.plan_indicators(), md);
   }
   return md;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/i18n/language.h"
 #include "google/type/date.pb.h"
 #include "helhed/plans/v1/plans_service.pb.h"
 #include "helhed/plans/v1/resources.pb.h"
@@ -29,9 +30,16 @@ struct ReportInput {
 
 v1::StatusReport BuildStatusReport(const ReportInput& in);
 
-// Markdown for a council: a heading per initiative area, activity counts by
-// status, what changed, what is overdue, and indicators against targets.
-std::string RenderMarkdown(const v1::StatusReport& report);
+// Markdown for the council committees, in `language` (wording from the
+// catalogue common/i18n/catalogue/<language>/plans.txt, numbers and dates as
+// a reader of the language writes them): the plan's owner and target groups,
+// a summary, and per initiative area its track, target groups, life areas
+// and responsible unit, activity counts by status, what changed, what is
+// overdue (with who is responsible), and indicators against their targets.
+// `source` is what `report` was built from; it gives the details the
+// structured report does not carry.
+std::string RenderMarkdown(const v1::StatusReport& report, const ReportInput& source,
+                           i18n::Language language);
 
 // Share of the way from baseline to target reached by `latest`.
 double IndicatorProgress(const v1::Indicator& indicator, double latest);

@@ -20,7 +20,7 @@ void DatedValue(Validator& c, const std::string& f, bool present, const v1::Date
                 bool required) {
   if (!present) {
     if (required) {
-      c.Add(f, "is required");
+      c.Add(f, i18n::Later("validation.field.required"));
     }
     return;
   }
@@ -71,7 +71,7 @@ void ValidateInitiativeArea(const v1::InitiativeArea& m, const std::string& p, F
   c.EnumList(p + ".target_groups", m.target_groups(), TargetGroup_IsValid, 20);
   c.EnumList(p + ".life_areas", m.life_areas(), LifeArea_IsValid, 3);
   if (m.sdg_targets_size() > 20) {
-    c.Add(p + ".sdg_targets", "must have at most 20 items");
+    c.Add(p + ".sdg_targets", i18n::Later("validation.list.max_items", {{"max", "20"}}));
   } else {
     std::set<std::string> seen;
     for (int i = 0; i < m.sdg_targets_size(); ++i) {
@@ -79,7 +79,7 @@ void ValidateInitiativeArea(const v1::InitiativeArea& m, const std::string& p, F
       const size_t before = v.violations().size();
       c.SdgTarget(f, m.sdg_targets(i).code());
       if (v.violations().size() == before && !seen.insert(m.sdg_targets(i).code()).second) {
-        c.Add(f, "is a duplicate");
+        c.Add(f, i18n::Later("validation.field.duplicate"));
       }
     }
   }
@@ -168,14 +168,14 @@ void ValidateYearlyFocus(const v1::YearlyFocus& m, const std::string& p, FieldVi
   c.Id(p + ".plan_id", m.plan_id(), /*required=*/true);
   c.Year(p + ".year", m.year(), /*required=*/true);
   if (m.initiative_area_ids_size() > 100) {
-    c.Add(p + ".initiative_area_ids", "must have at most 100 items");
+    c.Add(p + ".initiative_area_ids", i18n::Later("validation.list.max_items", {{"max", "100"}}));
   }
   std::set<std::string> seen;
   for (int i = 0; i < m.initiative_area_ids_size() && i < 100; ++i) {
     const std::string f = absl::StrCat(p, ".initiative_area_ids[", i, "]");
     c.Id(f, m.initiative_area_ids(i), true);
     if (!seen.insert(m.initiative_area_ids(i)).second) {
-      c.Add(f, "is a duplicate");
+      c.Add(f, i18n::Later("validation.field.duplicate"));
     }
   }
   c.Text(p + ".rationale", m.rationale(), kText);

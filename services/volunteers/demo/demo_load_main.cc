@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "volunteer demo data loaded into %s: organisations=%zu volunteers=%zu activities=%zu"
-      " requests=%zu\n",
+      " requests=%zu whole-picture=%zu\n",
       target.c_str(), ids->organisations.size(), ids->volunteers.size(), ids->activities.size(),
-      ids->requests.size());
+      ids->requests.size(), ids->whole_picture.size());
   return 0;
 }

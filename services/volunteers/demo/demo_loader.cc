@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/auth/principal.h"
+#include "common/calendar/calendar.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/time_util.h"
@@ -72,14 +73,14 @@ class Loader {
       req.mutable_organisation()->add_postcodes(kAreas[i % 3].postcode);
       req.mutable_organisation()->mutable_contact()->set_email(
           absl::StrCat("kontakt", i, "@example.dk"));
-      req.set_request_id(Rid(absl::StrCat("org/", i)));
+      req.set_idempotency_key(Rid(absl::StrCat("org/", i)));
       v1::CreateOrganisationResponse resp;
       HELHED_RETURN_IF_ERROR(Invoke(req, &resp, [&](auto* c, auto& r, auto* out) {
         return stub_->CreateOrganisation(c, r, out);
       }));
       ids.organisations.push_back(resp.organisation().id());
     }
-    const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+    const absl::CivilDay today = calendar::Today(absl::Now());
     for (int i = 0; i < o_.volunteers; ++i) {
       v1::CreateVolunteerRequest req;
       v1::Volunteer* v = req.mutable_volunteer();
@@ -118,9 +119,7 @@ class Loader {
       rc->set_kind(v1::RECORD_CHECK_KIND_CRIMINAL_RECORD);
       rc->set_status(v1::RECORD_CHECK_STATUS_VALID);
       const absl::CivilDay expiry = today + 20 + static_cast<int>(rng_() % 700);
-      rc->mutable_expiry_date()->set_year(static_cast<int>(expiry.year()));
-      rc->mutable_expiry_date()->set_month(expiry.month());
-      rc->mutable_expiry_date()->set_day(expiry.day());
+      *rc->mutable_expiry_date() = calendar::DateOf(expiry);
       v->mutable_role_agreement()->set_version("2024-1");
       *v->mutable_role_agreement()->mutable_signed_date() = t->completed_date();
       v->set_status(i % 13 == 0 ? v1::VOLUNTEER_STATUS_PAUSED : v1::VOLUNTEER_STATUS_ACTIVE);
@@ -129,7 +128,7 @@ class Loader {
       v->set_gender(i % 2 == 0 ? v1::GENDER_FEMALE : v1::GENDER_MALE);
       if (i % 4 == 0) v->add_supports(v1::NEED_WHEELCHAIR);
       if (i % 3 == 0) v->add_supports(v1::NEED_CALM);
-      req.set_request_id(Rid(absl::StrCat("volunteer/", i)));
+      req.set_idempotency_key(Rid(absl::StrCat("volunteer/", i)));
       v1::CreateVolunteerResponse resp;
       HELHED_RETURN_IF_ERROR(Invoke(req, &resp, [&](auto* c, auto& r, auto* out) {
         return stub_->CreateVolunteer(c, r, out);
@@ -152,22 +151,17 @@ class Loader {
       w->set_weekday(static_cast<v1::Weekday>(1 + i % 7));
       w->set_start_minute(17 * 60);
       w->set_duration_minutes(120);
-      w->mutable_first_date()->set_year(static_cast<int>(today.year()));
-      w->mutable_first_date()->set_month(today.month());
-      w->mutable_first_date()->set_day(today.day());
+      *w->mutable_first_date() = calendar::DateOf(today);
       act->set_capacity(2 + i % 4);
       act->add_accessibility(v1::ACCESSIBILITY_STEP_FREE);
-      req.set_request_id(Rid(absl::StrCat("activity/", i)));
+      req.set_idempotency_key(Rid(absl::StrCat("activity/", i)));
       v1::CreateActivityResponse resp;
       HELHED_RETURN_IF_ERROR(Invoke(req, &resp, [&](auto* c, auto& r, auto* out) {
         return stub_->CreateActivity(c, r, out);
       }));
       ids.activities.push_back(resp.activity().id());
     }
-    static const absl::TimeZone tz = [] {
-      absl::TimeZone z;
-      return absl::LoadTimeZone("Europe/Copenhagen", &z) ? z : absl::UTCTimeZone();
-    }();
+    const absl::TimeZone& tz = calendar::Zone();
     for (int i = 0; i < o_.requests; ++i) {
       v1::CreateAccompanimentRequestRequest req;
       v1::AccompanimentRequest* r = req.mutable_accompaniment_request();
@@ -187,14 +181,103 @@ class Loader {
       if (i % 3 == 0) r->add_needs(v1::NEED_CALM);
       r->add_interests(kInterests[i % 10]);
       r->set_wants_familiar_volunteer(i % 2 == 0);
-      req.set_request_id(Rid(absl::StrCat("request/", i)));
+      req.set_idempotency_key(Rid(absl::StrCat("request/", i)));
       v1::CreateAccompanimentRequestResponse resp;
       HELHED_RETURN_IF_ERROR(Invoke(req, &resp, [&](auto* c, auto& rr, auto* out) {
         return stub_->CreateAccompanimentRequest(c, rr, out);
       }));
       ids.requests.push_back(resp.accompaniment_request().id());
     }
+    if (o_.municipality == "730") {
+      HELHED_RETURN_IF_ERROR(LoadWholePicture(ids, today, tz));
+    }
     return ids;
+  }
+
+  // The whole-picture citizens (services/plans/demo/demo_data.textproto):
+  // each goes to one of the demo activities with a volunteer, booked with
+  // the best-ranked one. Matched once; a later load finds it matched.
+  absl::Status LoadWholePicture(DemoIds& ids, absl::CivilDay today, const absl::TimeZone& tz) {
+    if (ids.activities.empty()) return absl::OkStatus();
+    const struct {
+      const char* citizen;
+      int activity;  // index into the generated activities
+      v1::Gender gender;
+      v1::Need need;
+      bool familiar;
+    } stories[] = {
+        // A young adult with a dual diagnosis in a §110 shelter: football.
+        {"demo-730-w1", 0, v1::GENDER_UNSPECIFIED, v1::NEED_UNSPECIFIED, false},
+        // A mother leaving a women's shelter: the cooking club, a woman along.
+        {"demo-730-w2", 5, v1::GENDER_FEMALE, v1::NEED_UNSPECIFIED, false},
+        // An older man, long homeless: a visiting friend to the card games.
+        {"demo-730-w3", 4, v1::GENDER_UNSPECIFIED, v1::NEED_UNSPECIFIED, true},
+        // A young person with an intellectual disability: swimming, calmly.
+        {"demo-730-w4", 9, v1::GENDER_UNSPECIFIED, v1::NEED_CALM, false},
+    };
+    for (const auto& st : stories) {
+      const std::string activity_id = ids.activities[st.activity % ids.activities.size()];
+      v1::GetActivityRequest ga;
+      ga.set_id(activity_id);
+      v1::GetActivityResponse act;
+      HELHED_RETURN_IF_ERROR(Invoke(
+          ga, &act, [&](auto* c, auto& r, auto* out) { return stub_->GetActivity(c, r, out); }));
+      const v1::Activity& a = act.activity();
+      // The next occurrence from tomorrow on, from a quarter of an hour
+      // before it starts until a quarter of an hour after it ends.
+      absl::CivilDay day = today + 1;
+      while (static_cast<int>(absl::GetWeekday(day)) + 1 !=
+             static_cast<int>(a.weekly().weekday())) {
+        day += 1;
+      }
+      const absl::Time start =
+          absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day()), tz) +
+          absl::Minutes(a.weekly().start_minute() - 15);
+      v1::CreateAccompanimentRequestRequest req;
+      v1::AccompanimentRequest* r = req.mutable_accompaniment_request();
+      r->set_citizen_id(st.citizen);
+      r->set_activity_id(activity_id);
+      *r->mutable_place() = a.place();
+      *r->mutable_window_start() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(start));
+      *r->mutable_window_end() = TimeUtil::MicrosecondsToTimestamp(
+          absl::ToUnixMicros(start + absl::Minutes(a.weekly().duration_minutes() + 30)));
+      if (st.need != v1::NEED_UNSPECIFIED) r->add_needs(st.need);
+      r->set_gender_preference(st.gender);
+      r->set_wants_familiar_volunteer(st.familiar);
+      for (const auto& interest : a.interests()) r->add_interests(interest);
+      req.set_idempotency_key(Rid(absl::StrCat("whole-picture/", st.citizen)));
+      v1::CreateAccompanimentRequestResponse created;
+      HELHED_RETURN_IF_ERROR(Invoke(req, &created, [&](auto* c, auto& rr, auto* out) {
+        return stub_->CreateAccompanimentRequest(c, rr, out);
+      }));
+      // The current state: an earlier load may have matched it already.
+      v1::GetAccompanimentRequestRequest get;
+      get.set_id(created.accompaniment_request().id());
+      v1::GetAccompanimentRequestResponse cur;
+      HELHED_RETURN_IF_ERROR(Invoke(get, &cur, [&](auto* c, auto& rr, auto* out) {
+        return stub_->GetAccompanimentRequest(c, rr, out);
+      }));
+      ids.whole_picture.push_back(cur.accompaniment_request().id());
+      if (!cur.accompaniment_request().volunteer_id().empty()) continue;
+      v1::RankCandidatesRequest rank;
+      rank.set_accompaniment_id(cur.accompaniment_request().id());
+      rank.set_limit(1);
+      v1::RankCandidatesResponse ranked;
+      HELHED_RETURN_IF_ERROR(Invoke(rank, &ranked, [&](auto* c, auto& rr, auto* out) {
+        return stub_->RankCandidates(c, rr, out);
+      }));
+      // None free (a small generated set): the request stays open.
+      if (ranked.candidates_size() == 0) continue;
+      v1::MatchRequestRequest match;
+      match.set_accompaniment_id(cur.accompaniment_request().id());
+      match.set_volunteer_id(ranked.candidates(0).volunteer_id());
+      match.set_etag(cur.accompaniment_request().etag());
+      v1::MatchRequestResponse matched;
+      HELHED_RETURN_IF_ERROR(Invoke(match, &matched, [&](auto* c, auto& rr, auto* out) {
+        return stub_->MatchRequest(c, rr, out);
+      }));
+    }
+    return absl::OkStatus();
   }
 
  private:

@@ -3,9 +3,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/i18n/catalogue.h"
+#include "common/status/field_violations.h"
 
 namespace helhed::volunteers {
-
 
 namespace {
 
@@ -24,9 +25,9 @@ std::string StateWord(v1::RequestState state) {
     case v1::REQUEST_STATE_CANCELLED:
       return "cancelled";
     case v1::REQUEST_STATE_NO_SHOW:
-      return "no-show";
+      return "no_show";
     default:
-      return absl::StrCat("unknown state ", static_cast<int>(state));
+      return "unknown";
   }
 }
 
@@ -53,8 +54,11 @@ absl::Status CheckTransition(v1::RequestState from, v1::RequestState to) {
   if (Allowed(from, to)) {
     return absl::OkStatus();
   }
-  return absl::FailedPreconditionError(
-      absl::StrCat("cannot go from ", StateWord(from), " to ", StateWord(to)));
+  // The text names the request's state and what it can still become (one
+  // catalogue text per state), in the caller's language when it is sent;
+  // `to` is the call's own step.
+  return TextError(absl::StatusCode::kFailedPrecondition,
+                   i18n::Later(absl::StrCat("volunteers.request_transition.", StateWord(from))));
 }
 
 bool HoldsBooking(v1::RequestState state) {

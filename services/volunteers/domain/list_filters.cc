@@ -19,7 +19,9 @@ absl::StatusOr<store::ListFilter> Done(const FieldViolations& v, store::ListFilt
 // At most one tag filter at a time: the store joins one tag.
 void OneTag(FieldViolations& v, const std::string& field, int given) {
   if (given > 1) {
-    v.Add(field, "filter by one of postcode, interest and language at a time");
+    v.Add(field,
+          i18n::Later("validation.filter.one_of_three",
+                      {{"first", "postcode"}, {"second", "interest"}, {"third", "language"}}));
   }
 }
 

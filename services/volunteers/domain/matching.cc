@@ -3,19 +3,23 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/calendar/calendar.h"
+#include "common/geo/geo.h"
+#include "common/i18n/catalogue.h"
+#include "common/i18n/enum_names.h"
+#include "common/i18n/numbers.h"
 
 namespace helhed::volunteers {
 namespace {
 
 using ::google::protobuf::RepeatedPtrField;
 
-constexpr double kEarthRadiusKm = 6371.0088;  // mean radius (IUGG)
 constexpr int kDefaultMaxTravelKm = 10;
 constexpr int64_t kSecondsPerDay = 24 * 60 * 60;
 
@@ -28,17 +32,8 @@ constexpr double kDistancePoints = 20;
 constexpr double kLoadPerHour = 2;
 constexpr double kLoadCap = 20;
 
-// Europe/Copenhagen, loaded once (absl::TimeZone is a trivially destructible
-// handle). tzdata is a dependency of the service; should it be missing,
-// absl falls back to UTC.
-const absl::TimeZone& Copenhagen() {
-  static const absl::TimeZone tz = [] {
-    absl::TimeZone z;
-    absl::LoadTimeZone("Europe/Copenhagen", &z);
-    return z;
-  }();
-  return tz;
-}
+// Europe/Copenhagen (common/calendar).
+const absl::TimeZone& Copenhagen() { return calendar::Zone(); }
 
 absl::Time ToTime(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
@@ -94,71 +89,11 @@ bool Covers(const RepeatedPtrField<v1::WeeklyWindow>& availability, const LocalW
   return false;
 }
 
-int32_t DateKey(int64_t year, int month, int day) {
-  return static_cast<int32_t>(year * 10000 + month * 100 + day);
-}
+using calendar::DateKey;
 
 // Coordinates count when set and not the (0, 0) an unset message reads as.
 bool HasCoordinates(bool has, const v1::GeoPoint& p) {
   return has && !(p.latitude() == 0 && p.longitude() == 0);
-}
-
-// "4.5", "10", "12.3": at most `decimals` decimals, trailing zeros dropped.
-std::string Number(double x, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
-  std::string s(buf);
-  if (s.find('.') != std::string::npos) {
-    while (!s.empty() && s.back() == '0') {
-      s.pop_back();
-    }
-    if (!s.empty() && s.back() == '.') {
-      s.pop_back();
-    }
-  }
-  if (s == "-0") {
-    s = "0";
-  }
-  return s;
-}
-
-const char* NeedWord(int need) {
-  switch (need) {
-    case v1::NEED_WHEELCHAIR:
-      return "wheelchair";
-    case v1::NEED_CALM:
-      return "calm";
-    case v1::NEED_WALKING_SUPPORT:
-      return "walking support";
-    case v1::NEED_HEARING:
-      return "hearing";
-    case v1::NEED_VISION:
-      return "vision";
-    default:
-      return "unknown need";
-  }
-}
-
-std::string StatusReason(v1::VolunteerStatus status) {
-  switch (status) {
-    case v1::VOLUNTEER_STATUS_PAUSED:
-      return "volunteer paused";
-    case v1::VOLUNTEER_STATUS_LEFT:
-      return "volunteer has left";
-    default:
-      return "volunteer not active";
-  }
-}
-
-std::string RecordCheckStatusReason(v1::RecordCheckStatus status) {
-  switch (status) {
-    case v1::RECORD_CHECK_STATUS_PENDING:
-      return "record check pending";
-    case v1::RECORD_CHECK_STATUS_REJECTED:
-      return "record check rejected";
-    default:
-      return "no record check";
-  }
 }
 
 // Request-side data, computed once per call.
@@ -173,7 +108,7 @@ struct Prepared {
     // on the day before.
     const absl::Time last = end > start ? end - absl::Nanoseconds(1) : end;
     const absl::CivilDay last_day(tz.At(last).cs);
-    window_end_day = DateKey(last_day.year(), last_day.month(), last_day.day());
+    window_end_day = DateKey(last_day);
 
     for (int n : r.needs()) {
       if (n != v1::NEED_UNSPECIFIED && std::find(needs.begin(), needs.end(), n) == needs.end()) {
@@ -263,142 +198,205 @@ bool Supports(const v1::Volunteer& v, int need) {
   return std::find(v.supports().begin(), v.supports().end(), need) != v.supports().end();
 }
 
-// Whether `v` is eligible; sets `reach`. Without `reasons` it stops at the
-// first failing rule and builds no strings (the ranking path); with it, it
-// checks every rule and adds one reason per failure.
+// The request's needs `v` cannot meet, in the request's order.
+std::vector<int> MissingNeeds(const v1::Volunteer& v, const Prepared& p) {
+  std::vector<int> out;
+  for (int need : p.needs) {
+    if (!Supports(v, need)) {
+      out.push_back(need);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> MissingSkills(const v1::Volunteer& v, const Prepared& p) {
+  std::vector<std::string> out;
+  if (p.required_skills != nullptr) {
+    for (const std::string& skill : *p.required_skills) {
+      if (!Has(v.skills(), skill)) {
+        out.push_back(skill);
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> MissingTrainings(const v1::Volunteer& v, const Prepared& p) {
+  std::vector<std::string> out;
+  if (p.required_trainings != nullptr) {
+    for (const std::string& course : *p.required_trainings) {
+      if (!HasTraining(v, course)) {
+        out.push_back(course);
+      }
+    }
+  }
+  return out;
+}
+
+// VALID with an expiry date on or after the day the window ends.
+bool RecordCheckValid(const v1::RecordCheck& check, const Prepared& p) {
+  return check.status() == v1::RECORD_CHECK_STATUS_VALID && check.expiry_date().year() != 0 &&
+         DateKey(check.expiry_date()) >= p.window_end_day;
+}
+
+// The same as the Missing* lists being empty, without building them (the
+// ranking path).
+bool MeetsNeeds(const v1::Volunteer& v, const Prepared& p) {
+  for (int need : p.needs) {
+    if (!Supports(v, need)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool HasSkills(const v1::Volunteer& v, const Prepared& p) {
+  if (p.required_skills != nullptr) {
+    for (const std::string& skill : *p.required_skills) {
+      if (!Has(v.skills(), skill)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool HasTrainings(const v1::Volunteer& v, const Prepared& p) {
+  if (p.required_trainings != nullptr) {
+    for (const std::string& course : *p.required_trainings) {
+      if (!HasTraining(v, course)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Whether `v` is eligible; sets `reach` when it gets that far. Without
+// `failed` it stops at the first failing rule (the ranking path); with it, it
+// checks every rule and adds each failing one, in the documented order. The
+// ranking, Ineligibility and Explain all go through here.
 bool CheckEligible(const v1::Volunteer& v, const Prepared& p, Reach& reach,
-                   std::vector<std::string>* reasons) {
+                   std::vector<v1::EligibilityRule>* failed) {
   const v1::AccompanimentRequest& r = p.ctx.request;
   bool ok = true;
   // Records a failing rule; false when the caller should stop.
-  auto fail = [&](auto&& reason) {
+  auto fail = [&](v1::EligibilityRule rule) {
     ok = false;
-    if (reasons == nullptr) {
+    if (failed == nullptr) {
       return false;
     }
-    reasons->push_back(reason());
+    failed->push_back(rule);
     return true;
   };
 
-  if (v.status() != v1::VOLUNTEER_STATUS_ACTIVE &&
-      !fail([&] { return StatusReason(v.status()); })) {
+  if (v.status() != v1::VOLUNTEER_STATUS_ACTIVE && !fail(v1::ELIGIBILITY_RULE_INACTIVE)) {
     return false;
   }
-  if (!v.consent_given() && !fail([] { return std::string("no consent given"); })) {
+  if (!v.consent_given() && !fail(v1::ELIGIBILITY_RULE_CONSENT)) {
     return false;
   }
   if (v.state() != ::helhed::common::v1::RESOURCE_STATE_ACTIVE &&
-      !fail([] { return std::string("volunteer archived"); })) {
+      !fail(v1::ELIGIBILITY_RULE_ARCHIVED)) {
     return false;
   }
-
-  const v1::RecordCheck& check = v.record_check();
-  if (check.status() != v1::RECORD_CHECK_STATUS_VALID) {
-    if (!fail([&] { return RecordCheckStatusReason(check.status()); })) {
-      return false;
-    }
-  } else if (check.expiry_date().year() == 0) {
-    if (!fail([] { return std::string("record check has no expiry date"); })) {
-      return false;
-    }
-  } else if (DateKey(check.expiry_date().year(), check.expiry_date().month(),
-                     check.expiry_date().day()) < p.window_end_day) {
-    if (!fail([] { return std::string("record check expired"); })) {
-      return false;
-    }
-  }
-
-  if (!Covers(v.availability(), p.window) &&
-      !fail([] { return std::string("not available then"); })) {
+  if (!RecordCheckValid(v.record_check(), p) && !fail(v1::ELIGIBILITY_RULE_RECORD_CHECK)) {
     return false;
   }
-  if (p.ctx.booked.count(v.id()) != 0 && !fail([] { return std::string("already booked then"); })) {
+  if (!Covers(v.availability(), p.window) && !fail(v1::ELIGIBILITY_RULE_AVAILABILITY)) {
     return false;
   }
-  if (!r.language().empty() && !Speaks(v, r.language()) &&
-      !fail([&] { return absl::StrCat("does not speak ", r.language()); })) {
+  if (p.ctx.booked.count(v.id()) != 0 && !fail(v1::ELIGIBILITY_RULE_BOOKED)) {
     return false;
   }
-
-  for (int need : p.needs) {
-    if (Supports(v, need)) {
-      continue;
-    }
-    const bool go_on = fail([&] {
-      std::string out = "cannot meet needs: ";
-      bool first = true;
-      for (int n : p.needs) {
-        if (!Supports(v, n)) {
-          absl::StrAppend(&out, first ? "" : ", ", NeedWord(n));
-          first = false;
-        }
-      }
-      return out;
-    });
-    if (!go_on) {
-      return false;
-    }
-    break;
+  if (!r.language().empty() && !Speaks(v, r.language()) && !fail(v1::ELIGIBILITY_RULE_LANGUAGE)) {
+    return false;
   }
-
+  if (!MeetsNeeds(v, p) && !fail(v1::ELIGIBILITY_RULE_SUPPORT)) {
+    return false;
+  }
   if (r.gender_preference() != v1::GENDER_UNSPECIFIED && v.gender() != r.gender_preference() &&
-      !fail([] { return std::string("not the preferred gender"); })) {
+      !fail(v1::ELIGIBILITY_RULE_GENDER)) {
     return false;
   }
-
-  if (p.required_skills != nullptr) {
-    for (const std::string& skill : *p.required_skills) {
-      if (Has(v.skills(), skill)) {
-        continue;
-      }
-      const bool go_on = fail([&] {
-        std::string out = "lacks required skills: ";
-        bool first = true;
-        for (const std::string& s : *p.required_skills) {
-          if (!Has(v.skills(), s)) {
-            absl::StrAppend(&out, first ? "" : ", ", s);
-            first = false;
-          }
-        }
-        return out;
-      });
-      if (!go_on) {
-        return false;
-      }
-      break;
-    }
+  if (!HasSkills(v, p) && !fail(v1::ELIGIBILITY_RULE_SKILLS)) {
+    return false;
   }
-  if (p.required_trainings != nullptr) {
-    for (const std::string& course : *p.required_trainings) {
-      if (HasTraining(v, course)) {
-        continue;
-      }
-      const bool go_on = fail([&] {
-        std::string out = "lacks required training: ";
-        bool first = true;
-        for (const std::string& c : *p.required_trainings) {
-          if (!HasTraining(v, c)) {
-            absl::StrAppend(&out, first ? "" : ", ", c);
-            first = false;
-          }
-        }
-        return out;
-      });
-      if (!go_on) {
-        return false;
-      }
-      break;
-    }
+  if (!HasTrainings(v, p) && !fail(v1::ELIGIBILITY_RULE_TRAINING)) {
+    return false;
   }
-
   reach = ReachOf(v, p);
-  if (reach.kind == ReachKind::kKnown && reach.km > reach.max_km && !fail([&] {
-        return absl::StrCat("too far: ", Number(reach.km, 1), " km (travels up to ", reach.max_km,
-                            " km)");
-      })) {
+  if (reach.kind == ReachKind::kKnown && reach.km > reach.max_km &&
+      !fail(v1::ELIGIBILITY_RULE_DISTANCE)) {
     return false;
   }
   return ok;
+}
+
+std::string RecordCheckText(i18n::Language lang, const v1::RecordCheck& check) {
+  switch (check.status()) {
+    case v1::RECORD_CHECK_STATUS_VALID:
+      return check.expiry_date().year() == 0
+                 ? i18n::Message(lang, "volunteers.rule.record_check_no_expiry")
+                 : i18n::Message(lang, "volunteers.rule.record_check_expired");
+    case v1::RECORD_CHECK_STATUS_PENDING:
+      return i18n::Message(lang, "volunteers.rule.record_check_pending");
+    case v1::RECORD_CHECK_STATUS_REJECTED:
+      return i18n::Message(lang, "volunteers.rule.record_check_rejected");
+    default:
+      return i18n::Message(lang, "volunteers.rule.record_check_none");
+  }
+}
+
+// The text of one failing rule, in `lang`.
+std::string RuleText(i18n::Language lang, v1::EligibilityRule rule, const v1::Volunteer& v,
+                     const Prepared& p, const Reach& reach) {
+  switch (rule) {
+    case v1::ELIGIBILITY_RULE_INACTIVE:
+      switch (v.status()) {
+        case v1::VOLUNTEER_STATUS_PAUSED:
+          return i18n::Message(lang, "volunteers.rule.paused");
+        case v1::VOLUNTEER_STATUS_LEFT:
+          return i18n::Message(lang, "volunteers.rule.left");
+        default:
+          return i18n::Message(lang, "volunteers.rule.inactive");
+      }
+    case v1::ELIGIBILITY_RULE_CONSENT:
+      return i18n::Message(lang, "volunteers.rule.consent");
+    case v1::ELIGIBILITY_RULE_ARCHIVED:
+      return i18n::Message(lang, "volunteers.rule.archived");
+    case v1::ELIGIBILITY_RULE_RECORD_CHECK:
+      return RecordCheckText(lang, v.record_check());
+    case v1::ELIGIBILITY_RULE_AVAILABILITY:
+      return i18n::Message(lang, "volunteers.rule.availability");
+    case v1::ELIGIBILITY_RULE_BOOKED:
+      return i18n::Message(lang, "volunteers.rule.booked");
+    case v1::ELIGIBILITY_RULE_LANGUAGE:
+      return i18n::Message(lang, "volunteers.rule.language",
+                           {{"language", p.ctx.request.language()}});
+    case v1::ELIGIBILITY_RULE_SUPPORT: {
+      std::vector<std::string> names;
+      for (int n : MissingNeeds(v, p)) {
+        names.push_back(i18n::EnumName(lang, static_cast<v1::Need>(n)));
+      }
+      return i18n::Message(lang, "volunteers.rule.support",
+                           {{"needs", absl::StrJoin(names, ", ")}});
+    }
+    case v1::ELIGIBILITY_RULE_GENDER:
+      return i18n::Message(lang, "volunteers.rule.gender");
+    case v1::ELIGIBILITY_RULE_SKILLS:
+      return i18n::Message(lang, "volunteers.rule.skills",
+                           {{"skills", absl::StrJoin(MissingSkills(v, p), ", ")}});
+    case v1::ELIGIBILITY_RULE_TRAINING:
+      return i18n::Message(lang, "volunteers.rule.training",
+                           {{"courses", absl::StrJoin(MissingTrainings(v, p), ", ")}});
+    case v1::ELIGIBILITY_RULE_DISTANCE:
+      return i18n::Message(
+          lang, "volunteers.rule.distance",
+          {{"km", i18n::Decimal(lang, reach.km, 1)}, {"max", i18n::Integer(lang, reach.max_km)}});
+    default:
+      return i18n::EnumName(lang, rule);
+  }
 }
 
 // The numeric parts of a score, without any strings.
@@ -462,7 +460,7 @@ void AddFactor(v1::Candidate& c, const char* name, double points, std::string re
 }
 
 v1::Candidate MakeCandidate(const v1::Volunteer& v, const Prepared& p, const Reach& reach,
-                            const Numbers& n) {
+                            const Numbers& n, i18n::Language lang) {
   v1::Candidate c;
   c.set_volunteer_id(v.id());
   c.set_display_name(v.display_name());
@@ -473,31 +471,37 @@ v1::Candidate MakeCandidate(const v1::Volunteer& v, const Prepared& p, const Rea
 
   std::string continuity;
   if (n.familiar == 0) {
-    continuity = "has not accompanied this citizen before";
+    continuity = i18n::Message(lang, "volunteers.factor.continuity.none");
   } else {
-    continuity = n.familiar == 1 ? std::string("accompanied this citizen once")
-                                 : absl::StrCat("accompanied this citizen ", n.familiar, " times");
+    continuity = n.familiar == 1 ? i18n::Message(lang, "volunteers.factor.continuity.once")
+                                 : i18n::Message(lang, "volunteers.factor.continuity.times",
+                                                 {{"count", i18n::Integer(lang, n.familiar)}});
     if (p.ctx.request.wants_familiar_volunteer()) {
-      absl::StrAppend(&continuity, ", doubled: the citizen asked for a familiar volunteer");
+      absl::StrAppend(&continuity, i18n::Message(lang, "volunteers.factor.continuity.doubled"));
     }
   }
   AddFactor(c, "continuity", n.continuity, std::move(continuity));
 
   std::string interests;
   if (n.shared == 0) {
-    interests = "no shared interests";
+    interests = i18n::Message(lang, "volunteers.factor.interests.none");
   } else {
-    interests = absl::StrCat("shares ", n.shared, n.shared == 1 ? " interest: " : " interests: ");
-    bool first = true;
+    std::vector<absl::string_view> tags;
     for (absl::string_view tag : p.interests) {
       if (Has(v.interests(), tag)) {
-        absl::StrAppend(&interests, first ? "" : ", ", tag);
-        first = false;
+        tags.push_back(tag);
       }
     }
+    const std::string joined = absl::StrJoin(tags, ", ");
+    interests = n.shared == 1
+                    ? i18n::Message(lang, "volunteers.factor.interests.one", {{"tags", joined}})
+                    : i18n::Message(lang, "volunteers.factor.interests.many",
+                                    {{"count", i18n::Integer(lang, n.shared)}, {"tags", joined}});
     if (kInterestPoints * n.shared > kInterestCap) {
-      absl::StrAppend(&interests, " (counted up to ", Number(kInterestCap / kInterestPoints, 0),
-                      ")");
+      absl::StrAppend(
+          &interests, " ",
+          i18n::Message(lang, "volunteers.factor.interests.capped",
+                        {{"cap", i18n::Decimal(lang, kInterestCap / kInterestPoints, 0)}}));
     }
   }
   AddFactor(c, "shared_interests", n.interests, std::move(interests));
@@ -505,38 +509,78 @@ v1::Candidate MakeCandidate(const v1::Volunteer& v, const Prepared& p, const Rea
   std::string distance;
   switch (reach.kind) {
     case ReachKind::kKnown:
-      distance =
-          absl::StrCat(Number(reach.km, 1), " km from home (travels up to ", reach.max_km, " km)");
+      distance = i18n::Message(
+          lang, "volunteers.factor.distance.known",
+          {{"km", i18n::Decimal(lang, reach.km, 1)}, {"max", i18n::Integer(lang, reach.max_km)}});
       break;
     case ReachKind::kSamePostcode:
-      distance = absl::StrCat("lives in the same postcode (", v.home_postcode(), ")");
+      distance = i18n::Message(lang, "volunteers.factor.distance.same_postcode",
+                               {{"postcode", v.home_postcode()}});
       break;
     case ReachKind::kUnknown:
-      distance = "distance unknown (no coordinates, another postcode)";
+      distance = i18n::Message(lang, "volunteers.factor.distance.unknown");
       break;
   }
   AddFactor(c, "distance", n.distance, std::move(distance));
 
-  std::string load = n.hours == 0
-                         ? std::string("no hours in the last 28 days")
-                         : absl::StrCat("gave ", Number(n.hours, 2),
-                                        n.hours == 1 ? " hour" : " hours", " in the last 28 days");
+  const std::string hours = i18n::Decimal(lang, n.hours, 1);
+  std::string load = n.hours == 0 ? i18n::Message(lang, "volunteers.factor.load.none")
+                     : hours == "1"
+                         ? i18n::Message(lang, "volunteers.factor.load.one")
+                         : i18n::Message(lang, "volunteers.factor.load.hours", {{"hours", hours}});
   AddFactor(c, "load", n.load, std::move(load));
   return c;
+}
+
+// A score factor's name in `lang`.
+std::string FactorName(i18n::Language lang, absl::string_view factor) {
+  if (factor == "continuity") return i18n::Message(lang, "volunteers.factor_name.continuity");
+  if (factor == "shared_interests") {
+    return i18n::Message(lang, "volunteers.factor_name.shared_interests");
+  }
+  if (factor == "distance") return i18n::Message(lang, "volunteers.factor_name.distance");
+  if (factor == "load") return i18n::Message(lang, "volunteers.factor_name.load");
+  return std::string(factor);
+}
+
+// One eligible volunteer of a ranking.
+struct Entry {
+  double score;
+  double hours;
+  const v1::Volunteer* volunteer;
+  Reach reach;
+};
+
+// Best first: higher score, then fewer recent hours, then volunteer id.
+bool Better(const Entry& a, const Entry& b) {
+  if (a.score != b.score) {
+    return a.score > b.score;
+  }
+  if (a.hours != b.hours) {
+    return a.hours < b.hours;
+  }
+  return a.volunteer->id() < b.volunteer->id();
+}
+
+std::vector<Entry> EligibleEntries(const std::vector<const v1::Volunteer*>& volunteers,
+                                   const Prepared& p) {
+  std::vector<Entry> eligible;
+  eligible.reserve(volunteers.size());
+  for (const v1::Volunteer* v : volunteers) {
+    Reach reach;
+    if (!CheckEligible(*v, p, reach, nullptr)) {
+      continue;
+    }
+    const Numbers n = ScoreNumbers(*v, p, reach);
+    eligible.push_back(Entry{n.total, n.hours, v, reach});
+  }
+  return eligible;
 }
 
 }  // namespace
 
 double DistanceKm(const v1::GeoPoint& a, const v1::GeoPoint& b) {
-  constexpr double kRadiansPerDegree = 3.14159265358979323846 / 180.0;
-  const double lat1 = a.latitude() * kRadiansPerDegree;
-  const double lat2 = b.latitude() * kRadiansPerDegree;
-  const double dlat = lat2 - lat1;
-  const double dlon = (b.longitude() - a.longitude()) * kRadiansPerDegree;
-  const double s_lat = std::sin(dlat / 2);
-  const double s_lon = std::sin(dlon / 2);
-  const double h = s_lat * s_lat + std::cos(lat1) * std::cos(lat2) * s_lon * s_lon;
-  return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
+  return geo::DistanceKm(a.latitude(), a.longitude(), b.latitude(), b.longitude());
 }
 
 bool WithinAvailability(const google::protobuf::RepeatedPtrField<v1::WeeklyWindow>& availability,
@@ -544,63 +588,152 @@ bool WithinAvailability(const google::protobuf::RepeatedPtrField<v1::WeeklyWindo
   return Covers(availability, ToLocalWindow(start, end, Copenhagen()));
 }
 
-std::vector<std::string> Ineligibility(const v1::Volunteer& v, const MatchContext& ctx) {
+std::vector<RuleFailure> FailedRules(const v1::Volunteer& v, const MatchContext& ctx,
+                                     i18n::Language language) {
   const Prepared p(ctx);
-  std::vector<std::string> reasons;
+  std::vector<v1::EligibilityRule> rules;
   Reach reach;
-  CheckEligible(v, p, reach, &reasons);
-  return reasons;
+  CheckEligible(v, p, reach, &rules);
+  std::vector<RuleFailure> out;
+  out.reserve(rules.size());
+  for (v1::EligibilityRule rule : rules) {
+    out.push_back(RuleFailure{rule, RuleText(language, rule, v, p, reach)});
+  }
+  return out;
 }
 
-v1::Candidate Score(const v1::Volunteer& v, const MatchContext& ctx) {
+std::vector<std::string> Ineligibility(const v1::Volunteer& v, const MatchContext& ctx,
+                                       i18n::Language language) {
+  std::vector<std::string> out;
+  for (RuleFailure& f : FailedRules(v, ctx, language)) {
+    out.push_back(std::move(f.text));
+  }
+  return out;
+}
+
+v1::Candidate Score(const v1::Volunteer& v, const MatchContext& ctx, i18n::Language language) {
   const Prepared p(ctx);
   const Reach reach = ReachOf(v, p);
-  return MakeCandidate(v, p, reach, ScoreNumbers(v, p, reach));
+  return MakeCandidate(v, p, reach, ScoreNumbers(v, p, reach), language);
 }
 
 std::vector<v1::Candidate> Rank(const std::vector<v1::Volunteer>& volunteers,
-                                const MatchContext& ctx, int limit) {
+                                const MatchContext& ctx, int limit, i18n::Language language) {
   std::vector<v1::Candidate> out;
   if (limit <= 0 || volunteers.empty()) {
     return out;
   }
   const Prepared p(ctx);
-
-  struct Entry {
-    double score;
-    double hours;
-    const v1::Volunteer* volunteer;
-    Reach reach;
-  };
-  std::vector<Entry> eligible;
-  eligible.reserve(volunteers.size());
+  std::vector<const v1::Volunteer*> pool;
+  pool.reserve(volunteers.size());
   for (const v1::Volunteer& v : volunteers) {
-    Reach reach;
-    if (!CheckEligible(v, p, reach, nullptr)) {
-      continue;
-    }
-    const Numbers n = ScoreNumbers(v, p, reach);
-    eligible.push_back(Entry{n.total, n.hours, &v, reach});
+    pool.push_back(&v);
   }
-
-  // Best first: higher score, then fewer recent hours, then volunteer id.
-  auto better = [](const Entry& a, const Entry& b) {
-    if (a.score != b.score) {
-      return a.score > b.score;
-    }
-    if (a.hours != b.hours) {
-      return a.hours < b.hours;
-    }
-    return a.volunteer->id() < b.volunteer->id();
-  };
+  std::vector<Entry> eligible = EligibleEntries(pool, p);
   const size_t k = std::min(eligible.size(), static_cast<size_t>(limit));
-  std::partial_sort(eligible.begin(), eligible.begin() + k, eligible.end(), better);
+  std::partial_sort(eligible.begin(), eligible.begin() + k, eligible.end(), Better);
 
   out.reserve(k);
   for (size_t i = 0; i < k; ++i) {
     const Entry& e = eligible[i];
-    out.push_back(MakeCandidate(*e.volunteer, p, e.reach, ScoreNumbers(*e.volunteer, p, e.reach)));
+    out.push_back(
+        MakeCandidate(*e.volunteer, p, e.reach, ScoreNumbers(*e.volunteer, p, e.reach), language));
   }
+  return out;
+}
+
+v1::CandidateExplanation Explain(const std::vector<v1::Volunteer>& volunteers,
+                                 const v1::Volunteer& who, const MatchContext& ctx, int limit,
+                                 i18n::Language language) {
+  const Prepared p(ctx);
+  v1::CandidateExplanation out;
+  out.set_volunteer_id(who.id());
+  out.set_display_name(who.display_name());
+  const std::string& name = who.display_name().empty() ? who.id() : who.display_name();
+
+  std::vector<v1::EligibilityRule> rules;
+  Reach reach;
+  CheckEligible(who, p, reach, &rules);
+  if (!rules.empty()) {
+    std::vector<std::string> texts;
+    for (v1::EligibilityRule rule : rules) {
+      out.add_failed_rules(rule);
+      texts.push_back(RuleText(language, rule, who, p, reach));
+    }
+    out.set_text(i18n::Message(language, "volunteers.explain.excluded",
+                               {{"name", name}, {"rules", absl::StrJoin(texts, "; ")}}));
+    return out;
+  }
+
+  // The same pool and order as Rank, with `who` in it (once).
+  std::vector<const v1::Volunteer*> pool;
+  pool.reserve(volunteers.size() + 1);
+  for (const v1::Volunteer& v : volunteers) {
+    if (v.id() != who.id()) {
+      pool.push_back(&v);
+    }
+  }
+  pool.push_back(&who);
+  std::vector<Entry> eligible = EligibleEntries(pool, p);
+  const Numbers mine = ScoreNumbers(who, p, reach);
+  const Entry me{mine.total, mine.hours, &who, reach};
+  int rank = 1;
+  for (const Entry& e : eligible) {
+    if (e.volunteer != &who && Better(e, me)) {
+      ++rank;
+    }
+  }
+  const v1::Candidate scored = MakeCandidate(who, p, reach, mine, language);
+  out.set_rank(rank);
+  out.set_score(mine.total);
+  *out.mutable_factors() = scored.factors();
+  const int shown =
+      static_cast<int>(std::min(eligible.size(), static_cast<size_t>(std::max(0, limit))));
+  out.set_ranked(rank <= shown);
+  const std::string eligible_count = i18n::Integer(language, static_cast<int64_t>(eligible.size()));
+  const std::string score = i18n::Decimal(language, mine.total, 1);
+  if (out.ranked() || shown == 0) {
+    out.set_text(i18n::Message(language, "volunteers.explain.ranked",
+                               {{"name", name},
+                                {"rank", i18n::Integer(language, rank)},
+                                {"eligible", eligible_count},
+                                {"score", score}}));
+    return out;
+  }
+  // The last one listed: the shown-th best.
+  std::nth_element(eligible.begin(), eligible.begin() + (shown - 1), eligible.end(), Better);
+  const Entry& last = eligible[shown - 1];
+  out.set_gap(std::max(0.0, last.score - mine.total));
+  const std::string last_rank = i18n::Integer(language, shown);
+  std::string text = i18n::Message(
+      language, last.score > mine.total ? "volunteers.explain.below" : "volunteers.explain.tie",
+      {{"name", name},
+       {"rank", i18n::Integer(language, rank)},
+       {"eligible", eligible_count},
+       {"score", score},
+       {"gap", i18n::Decimal(language, last.score - mine.total, 1)},
+       {"last", last_rank}});
+  // The score parts where the last one listed got more.
+  const v1::Candidate other = MakeCandidate(*last.volunteer, p, last.reach,
+                                            ScoreNumbers(*last.volunteer, p, last.reach), language);
+  std::vector<std::string> parts;
+  for (int i = 0; i < scored.factors_size() && i < other.factors_size(); ++i) {
+    const double mine_points = scored.factors(i).points();
+    const double their_points = other.factors(i).points();
+    if (i18n::Decimal(language, their_points, 1) != i18n::Decimal(language, mine_points, 1) &&
+        their_points > mine_points) {
+      parts.push_back(i18n::Message(language, "volunteers.explain.part",
+                                    {{"factor", FactorName(language, scored.factors(i).factor())},
+                                     {"points", i18n::Decimal(language, mine_points, 1)},
+                                     {"other", i18n::Decimal(language, their_points, 1)}}));
+    }
+  }
+  if (!parts.empty()) {
+    absl::StrAppend(&text, " ",
+                    i18n::Message(language, "volunteers.explain.lower_parts",
+                                  {{"last", last_rank}, {"parts", absl::StrJoin(parts, ", ")}}));
+  }
+  out.set_text(std::move(text));
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/calendar/calendar.h"
 #include "common/status/validation.h"
 #include "google/protobuf/timestamp.pb.h"
 
@@ -47,11 +48,11 @@ absl::Time ToTime(const google::protobuf::Timestamp& t) {
 bool CheckTimestamp(Validator& c, const std::string& f, bool present,
                     const google::protobuf::Timestamp& t) {
   if (!present) {
-    c.Add(f, "is required");
+    c.Add(f, i18n::Later("validation.field.required"));
     return false;
   }
   if (!ValidTimestamp(t)) {
-    c.Add(f, "is not a valid timestamp");
+    c.Add(f, i18n::Later("validation.time.invalid_timestamp"));
     return false;
   }
   return true;
@@ -61,7 +62,7 @@ bool CheckTimestamp(Validator& c, const std::string& f, bool present,
 template <typename K>
 void CheckUnique(Validator& c, std::set<K>& seen, const K& key, const std::string& f) {
   if (!seen.insert(key).second) {
-    c.Add(f, "is a duplicate");
+    c.Add(f, i18n::Later("validation.field.duplicate"));
   }
 }
 
@@ -70,7 +71,7 @@ void CheckUnique(Validator& c, std::set<K>& seen, const K& key, const std::strin
 void CheckTags(Validator& c, FieldViolations& v, const std::string& f,
                const google::protobuf::RepeatedPtrField<std::string>& tags, int max_items) {
   if (tags.size() > max_items) {
-    c.Add(f, absl::StrCat("must have at most ", max_items, " items"));
+    c.Add(f, i18n::Later("validation.list.max_items", {{"max", absl::StrCat(max_items)}}));
     return;
   }
   std::set<std::string> seen;
@@ -106,9 +107,10 @@ void CheckContact(Validator& c, const std::string& f, const v1::Contact& m) {
            domain.size() - last_dot > 2 && domain.find("..") == absl::string_view::npos;
     }
     if (n > kEmail) {
-      c.Add(f + ".email", absl::StrCat("must be at most ", kEmail, " characters"));
+      c.Add(f + ".email",
+            i18n::Later("validation.text.max_chars", {{"max", absl::StrCat(kEmail)}}));
     } else if (!ok) {
-      c.Add(f + ".email", "must be an e-mail address such as name@example.dk");
+      c.Add(f + ".email", i18n::Later("validation.contact.email"));
     }
   }
   const std::string& phone = m.phone();
@@ -125,19 +127,22 @@ void CheckContact(Validator& c, const std::string& f, const v1::Contact& m) {
     }
     // Only ASCII is accepted, so bytes are characters.
     if (ok && static_cast<long>(phone.size()) > kPhone) {
-      c.Add(f + ".phone", absl::StrCat("must be at most ", kPhone, " characters"));
+      c.Add(f + ".phone",
+            i18n::Later("validation.text.max_chars", {{"max", absl::StrCat(kPhone)}}));
     } else if (!ok) {
-      c.Add(f + ".phone", "must be digits and spaces with an optional leading '+'");
+      c.Add(f + ".phone", i18n::Later("validation.contact.phone"));
     }
   }
 }
 
 void CheckGeoPoint(Validator& c, const std::string& f, const v1::GeoPoint& m) {
   if (!std::isfinite(m.latitude()) || m.latitude() < -90 || m.latitude() > 90) {
-    c.Add(f + ".latitude", "must be between -90 and 90");
+    c.Add(f + ".latitude",
+          i18n::Later("validation.number.between", {{"min", "-90"}, {"max", "90"}}));
   }
   if (!std::isfinite(m.longitude()) || m.longitude() < -180 || m.longitude() > 180) {
-    c.Add(f + ".longitude", "must be between -180 and 180");
+    c.Add(f + ".longitude",
+          i18n::Later("validation.number.between", {{"min", "-180"}, {"max", "180"}}));
   }
 }
 
@@ -154,12 +159,15 @@ void CheckWeeklyWindow(Validator& c, const std::string& f, const v1::WeeklyWindo
   c.Enum(f + ".weekday", m.weekday(), v1::Weekday_IsValid, /*required=*/true);
   const bool start_ok = m.start_minute() >= 0 && m.start_minute() < kMinutesPerDay;
   if (!start_ok) {
-    c.Add(f + ".start_minute", absl::StrCat("must be between 0 and ", kMinutesPerDay - 1));
+    c.Add(f + ".start_minute",
+          i18n::Later("validation.number.between",
+                      {{"min", "0"}, {"max", absl::StrCat(kMinutesPerDay - 1)}}));
   }
   if (m.end_minute() < 1 || m.end_minute() > kMinutesPerDay) {
-    c.Add(f + ".end_minute", absl::StrCat("must be between 1 and ", kMinutesPerDay));
+    c.Add(f + ".end_minute", i18n::Later("validation.number.between",
+                                         {{"min", "1"}, {"max", absl::StrCat(kMinutesPerDay)}}));
   } else if (start_ok && m.end_minute() <= m.start_minute()) {
-    c.Add(f + ".end_minute", "must be after start_minute");
+    c.Add(f + ".end_minute", i18n::Later("validation.field.after", {{"other", "start_minute"}}));
   }
 }
 
@@ -191,7 +199,7 @@ void ValidatePostcode(const std::string& field, const std::string& postcode, boo
                       FieldViolations& v) {
   if (postcode.empty()) {
     if (required) {
-      v.Add(field, "is required");
+      v.Add(field, i18n::Later("validation.field.required"));
     }
     return;
   }
@@ -200,28 +208,28 @@ void ValidatePostcode(const std::string& field, const std::string& postcode, boo
     ok = ok && ch >= '0' && ch <= '9';
   }
   if (!ok) {
-    v.Add(field, "must be a postcode of four digits, such as \"8900\"");
+    v.Add(field, i18n::Later("validation.postcode.four_digits"));
   }
 }
 
 void ValidateLanguage(const std::string& field, const std::string& code, FieldViolations& v) {
   if (code.size() != 2 || code[0] < 'a' || code[0] > 'z' || code[1] < 'a' || code[1] > 'z') {
-    v.Add(field, "must be an ISO 639-1 code of two lower-case letters, such as \"da\"");
+    v.Add(field, i18n::Later("validation.language.iso639"));
   }
 }
 
 void ValidateTag(const std::string& field, const std::string& tag, FieldViolations& v) {
   const long n = Utf8Length(tag);
   if (n < 0) {
-    v.Add(field, "is not valid UTF-8");
+    v.Add(field, i18n::Later("validation.text.not_utf8"));
     return;
   }
   if (n == 0 || absl::StripAsciiWhitespace(tag).empty()) {
-    v.Add(field, "is required");
+    v.Add(field, i18n::Later("validation.field.required"));
     return;
   }
   if (n > kTag) {
-    v.Add(field, absl::StrCat("must be at most ", kTag, " characters"));
+    v.Add(field, i18n::Later("validation.text.max_chars", {{"max", absl::StrCat(kTag)}}));
     return;
   }
   // Decode the (valid) UTF-8 and check each code point.
@@ -243,8 +251,7 @@ void ValidateTag(const std::string& field, const std::string& tag, FieldViolatio
     ok = IsTagChar(cp);
   }
   if (!ok) {
-    v.Add(field,
-          "must be lower-case letters, digits, '-' and inner spaces, such as \"førstehjælp\"");
+    v.Add(field, i18n::Later("validation.tag.chars"));
   }
 }
 
@@ -254,7 +261,7 @@ void ValidateOrganisation(const v1::Organisation& m, const std::string& p, Field
   c.Enum(p + ".kind", m.kind(), v1::OrganisationKind_IsValid, /*required=*/true);
   CheckContact(c, p + ".contact", m.contact());
   if (m.postcodes_size() > 50) {
-    c.Add(p + ".postcodes", "must have at most 50 items");
+    c.Add(p + ".postcodes", i18n::Later("validation.list.max_items", {{"max", "50"}}));
   } else {
     std::set<std::string> seen;
     for (int i = 0; i < m.postcodes_size(); ++i) {
@@ -276,7 +283,7 @@ void ValidateVolunteer(const v1::Volunteer& m, const std::string& p, FieldViolat
   CheckTags(c, v, p + ".interests", m.interests(), 30);
   CheckTags(c, v, p + ".skills", m.skills(), 30);
   if (m.languages_size() > 10) {
-    c.Add(p + ".languages", "must have at most 10 items");
+    c.Add(p + ".languages", i18n::Later("validation.list.max_items", {{"max", "10"}}));
   } else {
     std::set<std::string> seen;
     for (int i = 0; i < m.languages_size(); ++i) {
@@ -294,7 +301,7 @@ void ValidateVolunteer(const v1::Volunteer& m, const std::string& p, FieldViolat
   }
   c.Range(p + ".max_travel_km", m.max_travel_km(), 0, 200);
   if (m.availability_size() > 50) {
-    c.Add(p + ".availability", "must have at most 50 items");
+    c.Add(p + ".availability", i18n::Later("validation.list.max_items", {{"max", "50"}}));
   } else {
     std::set<std::tuple<int, int, int>> seen;
     for (int i = 0; i < m.availability_size(); ++i) {
@@ -358,14 +365,14 @@ void ValidateActivity(const v1::Activity& m, const std::string& p, FieldViolatio
       CheckWeekly(c, p + ".weekly", m.weekly());
       break;
     case v1::Activity::SCHEDULE_NOT_SET:
-      c.Add(p + ".schedule", "is required: one_off or weekly");
+      c.Add(p + ".schedule", i18n::Later("validation.volunteers.schedule_required"));
       break;
   }
   c.Range(p + ".capacity", m.capacity(), 1, 1000);
   c.EnumList(p + ".accessibility", m.accessibility(), v1::Accessibility_IsValid, kEnumItems);
   CheckTags(c, v, p + ".required_skills", m.required_skills(), 20);
   if (m.required_trainings_size() > 20) {
-    c.Add(p + ".required_trainings", "must have at most 20 items");
+    c.Add(p + ".required_trainings", i18n::Later("validation.list.max_items", {{"max", "20"}}));
   } else {
     std::set<std::string> seen;
     for (int i = 0; i < m.required_trainings_size(); ++i) {
@@ -397,9 +404,10 @@ void ValidateAccompanimentRequest(const v1::AccompanimentRequest& m, const std::
   if (start_ok && end_ok) {
     const absl::Duration length = ToTime(m.window_end()) - ToTime(m.window_start());
     if (length <= absl::ZeroDuration()) {
-      c.Add(p + ".window_end", "must be after window_start");
+      c.Add(p + ".window_end", i18n::Later("validation.field.after", {{"other", "window_start"}}));
     } else if (length > absl::Hours(24)) {
-      c.Add(p + ".window_end", "must be at most 24 hours after window_start");
+      c.Add(p + ".window_end", i18n::Later("validation.time.max_hours_after",
+                                           {{"hours", "24"}, {"other", "window_start"}}));
     }
   }
   c.EnumList(p + ".needs", m.needs(), v1::Need_IsValid, kEnumItems);
@@ -415,12 +423,13 @@ void ValidateHoursEntry(const v1::HoursEntry& m, const std::string& p, FieldViol
   Validator c(v);
   c.Date(p + ".date", m.has_date(), m.date(), /*required=*/true);
   if (!std::isfinite(m.hours()) || m.hours() < 0.25 || m.hours() > 24) {
-    c.Add(p + ".hours", "must be between 0.25 and 24");
+    c.Add(p + ".hours", i18n::Later("validation.number.hours"));
   }
   c.Id(p + ".activity_id", m.activity_id(), /*required=*/false);
-  c.Id(p + ".request_id", m.request_id(), /*required=*/false);
-  if (!m.activity_id().empty() && !m.request_id().empty()) {
-    c.Add(p + ".request_id", "must not be set together with activity_id");
+  c.Id(p + ".accompaniment_request_id", m.accompaniment_request_id(), /*required=*/false);
+  if (!m.activity_id().empty() && !m.accompaniment_request_id().empty()) {
+    c.Add(p + ".accompaniment_request_id",
+          i18n::Later("validation.field.not_with", {{"other", "activity_id"}}));
   }
 }
 
@@ -445,11 +454,8 @@ bool IsOccurrence(const v1::Activity& activity, absl::Time start) {
           !IsValidDate(w.first_date()) || (w.has_last_date() && !IsValidDate(w.last_date()))) {
         return false;
       }
-      absl::TimeZone tz;
-      if (!absl::LoadTimeZone("Europe/Copenhagen", &tz)) {
-        return false;
-      }
-      const absl::CivilDay day = absl::ToCivilDay(start, tz);
+      const absl::TimeZone& tz = calendar::Zone();
+      const absl::CivilDay day = calendar::DayOf(start);
       // absl::Weekday runs monday = 0 .. sunday = 6; the proto MONDAY = 1.
       if (static_cast<int>(absl::GetWeekday(day)) + 1 != static_cast<int>(w.weekday())) {
         return false;
@@ -460,7 +466,7 @@ bool IsOccurrence(const v1::Activity& activity, absl::Time start) {
       if (absl::FromCivil(absl::CivilMinute(day) + w.start_minute(), tz) != start) {
         return false;
       }
-      const int key = static_cast<int>(day.year()) * 10000 + day.month() * 100 + day.day();
+      const int key = DateKey(day);
       return key >= DateKey(w.first_date()) &&
              (!w.has_last_date() || key <= DateKey(w.last_date()));
     }
