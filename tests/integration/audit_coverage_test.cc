@@ -46,6 +46,7 @@
 #include "services/plans/demo/demo_loader.h"
 #include "services/volunteers/demo/demo_loader.h"
 #include "tests/support/service_process.h"
+#include "tests/support/test_keys.h"
 #include "tests/support/test_store.h"
 
 namespace helhed::gateway {
@@ -54,13 +55,6 @@ namespace {
 namespace pb = google::protobuf;
 using helhed::testing::Backend;
 using helhed::testing::ServiceProcess;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 const std::vector<std::string>& AllRoles() {
   static const auto* roles = new std::vector<std::string>{"caseworker",
@@ -181,15 +175,8 @@ class AuditCoverageTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = helhed::testing::TempDir();
-    ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir_,
-                                  "/keys && openssl genpkey -algorithm RSA "
-                                  "-pkeyopt rsa_keygen_bits:2048 -out ",
-                                  dir_, "/idp.key 2>/dev/null && openssl pkey -in ", dir_,
-                                  "/idp.key -pubout -out ", dir_,
-                                  "/keys/idp-1.pem && head -c 48 /dev/urandom > ", dir_, "/cpr.key")
-                         .c_str()),
-              0);
-    private_key_ = ReadFile(dir_ + "/idp.key");
+    private_key_ = helhed::testing::WriteGatewayKeys(dir_);
+    ASSERT_FALSE(private_key_.empty());
     std::map<std::string, std::string> targets;
     for (const char* name : {"plans", "volunteers", "guides", "housing"}) {
       auto url = helhed::testing::NewStoreUrl(Backend::kSqlite);

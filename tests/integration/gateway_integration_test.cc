@@ -48,6 +48,7 @@
 #include "openssl/hmac.h"
 #include "services/gateway/auth/jwt_verifier.h"
 #include "tests/support/service_process.h"
+#include "tests/support/test_keys.h"
 #include "tests/support/test_store.h"
 
 namespace helhed::gateway {
@@ -127,17 +128,10 @@ class GatewayIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = helhed::testing::TempDir();
-    ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir_,
-                                  "/keys && openssl genpkey -algorithm RSA "
-                                  "-pkeyopt rsa_keygen_bits:2048 -out ",
-                                  dir_, "/idp.key 2>/dev/null && openssl pkey -in ", dir_,
-                                  "/idp.key -pubout -out ", dir_,
-                                  "/keys/idp-1.pem && openssl genpkey -algorithm RSA -out ", dir_,
-                                  "/other.key 2>/dev/null && head -c 48 /dev/urandom > ", dir_,
-                                  "/cpr.key")
-                         .c_str()),
-              0);
-    private_key_ = ReadFile(dir_ + "/idp.key");
+    private_key_ = helhed::testing::WriteGatewayKeys(dir_);
+    ASSERT_FALSE(private_key_.empty());
+    ASSERT_TRUE(
+        helhed::testing::WriteFile(dir_ + "/other.key", helhed::testing::NewRsaKey().private_pem));
     StartBackends({});
   }
 

@@ -68,6 +68,7 @@
 #include "helhed/volunteers/v1/volunteers_service.grpc.pb.h"
 #include "services/gateway/auth/jwt_verifier.h"
 #include "tests/support/service_process.h"
+#include "tests/support/test_keys.h"
 #include "tests/support/test_store.h"
 
 namespace helhed {
@@ -424,13 +425,6 @@ std::string Show(const std::string& v) {
   return absl::StrCat("\"", out, "\"");
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Calls the gateway with serialized messages, so any bytes can be sent.
 class Client {
  public:
@@ -556,14 +550,8 @@ class HostileInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = helhed::testing::TempDir();
-    ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir_,
-                                  "/keys && openssl genpkey -algorithm RSA "
-                                  "-pkeyopt rsa_keygen_bits:2048 -out ",
-                                  dir_, "/idp.key 2>/dev/null && openssl pkey -in ", dir_,
-                                  "/idp.key -pubout -out ", dir_,
-                                  "/keys/idp-1.pem && head -c 48 /dev/urandom > ", dir_, "/cpr.key")
-                         .c_str()),
-              0);
+    private_key_ = helhed::testing::WriteGatewayKeys(dir_);
+    ASSERT_FALSE(private_key_.empty());
     for (const char* name : {"plans", "volunteers", "guides", "housing"}) {
       auto url = helhed::testing::NewStoreUrl(Backend::kSqlite);
       ASSERT_TRUE(url.ok());
@@ -592,7 +580,6 @@ class HostileInputTest : public ::testing::Test {
     unsetenv("HELHED_GATEWAY_RATE");
     ASSERT_TRUE(p.ok()) << p.status();
     gateway_ = std::move(*p);
-    private_key_ = ReadFile(dir_ + "/idp.key");
     // Every role that creates something; not auditor or operations.
     writer_ = Token(
         {"caseworker", "volunteer_coordinator", "guide_coordinator", "housing_officer", "manager"});

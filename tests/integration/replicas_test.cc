@@ -31,6 +31,7 @@
 #include "helhed/plans/v1/plans_service.grpc.pb.h"
 #include "services/gateway/auth/jwt_verifier.h"
 #include "tests/support/service_process.h"
+#include "tests/support/test_keys.h"
 #include "tests/support/test_store.h"
 
 namespace helhed {
@@ -39,13 +40,6 @@ namespace {
 using helhed::testing::ServiceProcess;
 namespace hv1 = ::helhed::housing::v1;
 namespace pv1 = ::helhed::plans::v1;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A port nothing listens on now (the kernel's pick for port 0), so that a
 // replica can be restarted on the same address.
@@ -100,15 +94,8 @@ class ReplicasTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = helhed::testing::TempDir();
-    ASSERT_EQ(system(absl::StrCat("mkdir -p ", dir_,
-                                  "/keys && openssl genpkey -algorithm RSA "
-                                  "-pkeyopt rsa_keygen_bits:2048 -out ",
-                                  dir_, "/idp.key 2>/dev/null && openssl pkey -in ", dir_,
-                                  "/idp.key -pubout -out ", dir_,
-                                  "/keys/idp-1.pem && head -c 48 /dev/urandom > ", dir_, "/cpr.key")
-                         .c_str()),
-              0);
-    private_key_ = ReadFile(dir_ + "/idp.key");
+    private_key_ = helhed::testing::WriteGatewayKeys(dir_);
+    ASSERT_FALSE(private_key_.empty());
     StartPair(HELHED_PLANS_BINARY, plans_);
     StartPair(HELHED_HOUSING_BINARY, housing_);
     setenv("HELHED_GATEWAY_JWT_KEYS_DIR", (dir_ + "/keys").c_str(), 1);

@@ -6,7 +6,9 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -48,6 +50,23 @@ inline bool WriteFile(const std::string& path, const std::string& contents) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << contents;
   return out.good();
+}
+
+// The files a gateway under test reads, in `dir`: keys/idp-1.pem (the public
+// key of a new RSA identity-provider key, kid "idp-1") and cpr.key (48
+// random bytes). Returns the private key (PEM) to sign tokens with; empty
+// when a file could not be written.
+inline std::string WriteGatewayKeys(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir + "/keys", ec);
+  if (ec) return "";
+  const KeyPair idp = NewRsaKey();
+  unsigned char cpr[48];
+  if (RAND_bytes(cpr, sizeof(cpr)) != 1 || !WriteFile(dir + "/keys/idp-1.pem", idp.public_pem) ||
+      !WriteFile(dir + "/cpr.key", std::string(reinterpret_cast<char*>(cpr), sizeof(cpr)))) {
+    return "";
+  }
+  return idp.private_pem;
 }
 
 }  // namespace helhed::testing
